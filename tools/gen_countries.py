@@ -522,7 +522,8 @@ def build(use_cldr: bool, data_dir: str, report):
                 dropped.append((code, name, f"equals {foreign[key]}"))
                 continue
             letters = key.replace(" ", "")
-            upper_abbrev = is_latin(name) and name.replace(".", "").replace(" ", "").isupper() and len(letters) <= 5
+            compact = name.replace(".", "").replace(" ", "")
+            upper_abbrev = compact.isupper() and len(letters) <= 5  # cased scripts only
             if upper_abbrev:
                 attrs["exact"] = True
             if (not manual and not attrs.get("exact") and attrs.get("lang") not in (None, "en")
