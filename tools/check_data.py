@@ -23,6 +23,7 @@ FORBIDDEN = {norm("International Committee for the Red Crescent")}
 def main() -> int:
     data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "data")
     errors = []
+    warnings = []  # house style, not loader rules
     claims = {}  # key -> [(file, id, shared)]
     ids = set()
     for path in sorted(glob.glob(os.path.join(data, "*.toml"))):
@@ -56,7 +57,7 @@ def main() -> int:
                 compact = name.replace(".", "").replace("-", "").replace(" ", "")
                 if (compact.isalpha() and compact.upper() == compact and compact.lower() != compact
                         and len(compact) <= 4 and not attrs.get("exact") and name != ent["name"]):
-                    errors.append(f"{fn}: {eid}: short acronym {name!r} should be exact")
+                    warnings.append(f"{fn}: {eid}: short acronym {name!r} is not exact-only")
                 if key in seen:
                     continue
                 seen[key] = True
@@ -65,9 +66,12 @@ def main() -> int:
         owners = {c[1] for c in cl}
         if len(owners) > 1 and not all(c[2] for c in cl):
             errors.append(f"conflict {key!r}: " + ", ".join(f"{f}:{i}{'(shared)' if s else ''}" for f, i, s in cl))
+    for w in warnings:
+        print("warning:", w)
     for e in errors:
-        print(e)
-    print(f"{len(ids)} entities, {len(claims)} distinct normalized names, {len(errors)} errors")
+        print("error:", e)
+    print(f"{len(ids)} entities, {len(claims)} distinct normalized names, "
+          f"{len(errors)} errors, {len(warnings)} warnings")
     return 1 if errors else 0
 
 

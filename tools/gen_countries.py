@@ -282,6 +282,16 @@ FOREIGN_NAMES = [
 SHORT_LATIN_MAX = 3
 SHORT_KEEP: set[str] = set()   # keys kept anyway (as exact-only)
 
+# iso-codes catalogs not used at all (CLDR still is): the Amharic catalog's
+# names are garbled (e.g. "ቤሔጄሤ" for Belgium where CLDR has "ቤልጄም").
+ISO_SKIP_LANGS = {"am"}
+
+# Single generated forms dropped from one country: (alpha-2, norm key).
+DROP = {
+    ("DM", "доминикана"),   # mk form given for Dominica; in Russian usage it
+                            # means the Dominican Republic
+}
+
 # Generated translations whose normalized form is also a common word or
 # another (non-country) place in a language the service sees a lot.
 COMMON_WORDS = {
@@ -492,7 +502,7 @@ def build(use_cldr: bool, data_dir: str, report):
                 add(name, attrs, True)
         for tag, locs, _ in LANGS:
             for loc in locs:
-                cat = mos.get(loc, {})
+                cat = mos.get(loc, {}) if tag not in ISO_SKIP_LANGS else {}
                 for mid in iso_msgids:
                     if mid == rec.get("official_name") and mid != rec["name"] and tag not in OFFICIAL_LANGS:
                         continue
@@ -514,6 +524,9 @@ def build(use_cldr: bool, data_dir: str, report):
         for name, attrs, manual in cands:
             key = norm(name)
             if not key:
+                continue
+            if (code, key) in DROP:
+                dropped.append((code, name, "hand-dropped (DROP)"))
                 continue
             if key in COMMON_WORDS and not manual:
                 dropped.append((code, name, "common word"))
