@@ -1,0 +1,268 @@
+//! The index: a table in, lookups out. Built once, immutable, shared by every query.
+//!
+//! - strict keys to names (exact and normalized stages);
+//! - loose keys (folded words, sorted) to names (romanization and word-order stage);
+//! - a vocabulary of folded words with skeletons, document frequencies and, for fuzzy
+//!   lookups, a symmetric-delete table (every word with one letter removed): a query
+//!   word finds the table's words within about two edits by a few hash lookups, never a
+//!   scan of the table;
+//! - postings from each word to the names that hold it;
+//! - acronyms derived from multi-word names.
+
+use std::collections::HashMap;
+
+use super::words::{canonical_legal_forms, class_of_folded, WordClass};
+use crate::aliases::{AliasTable, EntityType};
+use crate::normalize::{self, fold};
+
+/// Marks a name that is the entity's primary name rather than one of its aliases.
+pub(crate) const PRIMARY: u32 = u32::MAX;
+
+/// One name of one entity, as indexed.
+#[derive(Debug)]
+pub(crate) struct IndexedName {
+    pub(crate) entity: u32,
+    /// Index into the entity's aliases, or [`PRIMARY`].
+    pub(crate) alias: u32,
+    pub(crate) words: Box<[u32]>,
+    pub(crate) exact_only: bool,
+    /// Romanized from a script without short vowels.
+    pub(crate) abjad: bool,
+}
+
+/// A word of the table's vocabulary.
+#[derive(Debug)]
+pub(crate) struct VocabWord {
+    pub(crate) folded: Box<str>,
+    pub(crate) skeleton: Box<str>,
+    pub(crate) class: WordClass,
+    /// The curated equivalence group the word belongs to, if any.
+    pub(crate) group: Option<u32>,
+    pub(crate) postings: Vec<u32>,
+}
+
+/// The immutable lookup structures over one table.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    pub(crate) names: Vec<IndexedName>,
+    pub(crate) strict: HashMap<Box<str>, Vec<u32>>,
+    pub(crate) loose: HashMap<Box<str>, Vec<u32>>,
+    pub(crate) acronyms: HashMap<Box<str>, Vec<u32>>,
+    pub(crate) words: Vec<VocabWord>,
+    word_ids: HashMap<Box<str>, u32>,
+    /// Folded word to its curated equivalence group; `groups` lists each group's words.
+    group_of: HashMap<Box<str>, u32>,
+    groups: Vec<Vec<Box<str>>>,
+    by_skeleton: HashMap<Box<str>, Vec<u32>>,
+    /// (hash of a word with one letter deleted, word id), sorted for binary search.
+    deletes: Vec<(u64, u32)>,
+}
+
+/// The words of a name ready for the index or the scorer: romanized, legal forms in one
+/// spelling, romanization folded.
+pub(crate) fn name_words(analyzed: &normalize::Analyzed) -> Vec<String> {
+    let latin = canonical_legal_forms(&analyzed.latin);
+    fold::fold_words(&latin)
+}
+
+impl Index {
+    pub(crate) fn build(table: &AliasTable) -> Index {
+        let mut index = Index::default();
+        for (group, equivalence) in table.equivalences().iter().enumerate() {
+            let words: Vec<Box<str>> = equivalence
+                .words
+                .iter()
+                .filter_map(|w| normalize::analyze(w).folded.into_iter().next())
+                .map(String::into_boxed_str)
+                .collect();
+            for word in &words {
+                index.group_of.insert(word.clone(), group as u32);
+            }
+            index.groups.push(words);
+        }
+        for (entity_index, entity) in table.entities().iter().enumerate() {
+            let aliases = entity.aliases.iter().enumerate().map(|(i, a)| (i as u32, a));
+            for (alias, name) in std::iter::once((PRIMARY, &entity.name)).chain(aliases) {
+                index.add_name(entity_index as u32, alias, &name.text, name.exact);
+            }
+        }
+        index.finish_deletes();
+        index
+    }
+
+    fn add_name(&mut self, entity: u32, alias: u32, text: &str, exact_only: bool) {
+        let analyzed = normalize::analyze(text);
+        let id = self.names.len() as u32;
+        push_unique(self.strict.entry(analyzed.strict.clone().into_boxed_str()).or_default(), id);
+        let folded = name_words(&analyzed);
+        let mut word_ids = Vec::with_capacity(folded.len());
+        let exact_only = exact_only || !normalize::is_fuzzy_script(&analyzed.strict);
+        if !exact_only {
+            for word in &folded {
+                let word_id = self.word_id(word);
+                push_unique(&mut self.words[word_id as usize].postings, id);
+                word_ids.push(word_id);
+            }
+            let loose = normalize::Analyzed { folded: folded.clone(), ..Default::default() }.loose_key();
+            push_unique(self.loose.entry(loose.into_boxed_str()).or_default(), id);
+            for acronym in derived_acronyms(&analyzed.latin) {
+                push_unique(self.acronyms.entry(acronym.into_boxed_str()).or_default(), id);
+            }
+        }
+        let abjad = analyzed.abjad;
+        self.names.push(IndexedName { entity, alias, words: word_ids.into_boxed_slice(), exact_only, abjad });
+    }
+
+    fn word_id(&mut self, folded: &str) -> u32 {
+        if let Some(&id) = self.word_ids.get(folded) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        let skeleton = fold::skeleton(folded);
+        self.by_skeleton.entry(skeleton.clone().into_boxed_str()).or_default().push(id);
+        for variant in deletions(folded) {
+            self.deletes.push((hash_str(&variant), id));
+        }
+        self.deletes.push((hash_str(folded), id));
+        // "Alnusra" in the table is found by the query "Nusra".
+        if let Some(bare) = super::score::strip_article(folded) {
+            self.deletes.push((hash_str(bare), id));
+        }
+        self.words.push(VocabWord {
+            folded: folded.into(),
+            skeleton: skeleton.into_boxed_str(),
+            class: class_of_folded(folded),
+            group: self.group_of.get(folded).copied(),
+            postings: Vec::new(),
+        });
+        self.word_ids.insert(folded.into(), id);
+        id
+    }
+
+    fn finish_deletes(&mut self) {
+        self.deletes.sort_unstable();
+        self.deletes.dedup();
+    }
+
+    /// How many names hold the word.
+    pub(crate) fn document_frequency(&self, word: u32) -> usize {
+        self.words[word as usize].postings.len()
+    }
+
+    /// The id of a folded word, if the table has it.
+    pub(crate) fn lookup_word(&self, folded: &str) -> Option<u32> {
+        self.word_ids.get(folded).copied()
+    }
+
+    /// The curated equivalence group of a folded word.
+    pub(crate) fn group_of(&self, folded: &str) -> Option<u32> {
+        self.group_of.get(folded).copied()
+    }
+
+    /// Vocabulary words that may be spellings of `folded`: the same word, a curated
+    /// equivalent, the same skeleton, or within about two edits (symmetric deletes).
+    pub(crate) fn similar_words(&self, folded: &str, skeleton: &str) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
+        if let Some(id) = self.lookup_word(folded) {
+            found.push(id);
+        }
+        if let Some(group) = self.group_of(folded) {
+            found.extend(self.groups[group as usize].iter().filter_map(|w| self.lookup_word(w)));
+        }
+        if skeleton.len() >= 2 {
+            if let Some(ids) = self.by_skeleton.get(skeleton) {
+                found.extend(ids.iter().take(64));
+            }
+        }
+        if folded.len() >= 4 {
+            let mut probes = deletions(folded);
+            probes.push(folded.to_string());
+            // The query "Alnusra" finds the table's "Nusra".
+            if let Some(bare) = super::score::strip_article(folded) {
+                probes.push(bare.to_string());
+            }
+            for probe in probes {
+                let hash = hash_str(&probe);
+                let start = self.deletes.partition_point(|&(h, _)| h < hash);
+                found.extend(self.deletes[start..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, id)| id));
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The type of the entity a name belongs to.
+    pub(crate) fn entity_type(table: &AliasTable, name: &IndexedName) -> EntityType {
+        table.entities()[name.entity as usize].kind
+    }
+}
+
+fn push_unique(ids: &mut Vec<u32>, id: u32) {
+    if ids.last() != Some(&id) {
+        ids.push(id);
+    }
+}
+
+/// Every string made by deleting one letter (words of 4 letters or more only: shorter
+/// words are too easily one edit from another word).
+fn deletions(word: &str) -> Vec<String> {
+    if word.len() < 4 || !word.is_ascii() {
+        return Vec::new();
+    }
+    let mut variants: Vec<String> = (0..word.len()).map(|i| format!("{}{}", &word[..i], &word[i + 1..])).collect();
+    variants.sort_unstable();
+    variants.dedup();
+    variants
+}
+
+fn hash_str(text: &str) -> u64 {
+    let hash = blake3::hash(text.as_bytes());
+    let bytes = hash.as_bytes();
+    u64::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]])
+}
+
+/// Acronyms a multi-word name may be written as: initials of its words without stop
+/// words ("Islamic State of Iraq and the Levant" gives "isil"), the same without trailing
+/// legal forms ("Myanmar Economic Corporation Limited" gives "mec"), and all initials.
+pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
+    let words = canonical_legal_forms(latin);
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    let initials = |words: &[&String]| words.iter().filter_map(|w| w.chars().next()).collect::<String>();
+    let all: Vec<&String> = words.iter().collect();
+    let mut content: Vec<&String> =
+        words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) != WordClass::Stop).collect();
+    let mut acronyms = vec![initials(&all), initials(&content)];
+    while content.len() > 2 && class_of_folded(&fold::fold_word(content[content.len() - 1])) == WordClass::LegalForm {
+        content.pop();
+        acronyms.push(initials(&content));
+    }
+    acronyms.retain(|a| a.len() >= 3 && a.bytes().all(|b| b.is_ascii_alphabetic()));
+    acronyms.sort_unstable();
+    acronyms.dedup();
+    acronyms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn latin(text: &str) -> Vec<String> {
+        normalize::analyze(text).latin
+    }
+
+    #[test]
+    fn acronyms_come_from_initials() {
+        assert!(derived_acronyms(&latin("Islamic State of Iraq and the Levant")).contains(&"isil".to_string()));
+        assert!(derived_acronyms(&latin("Myanmar Economic Corporation Limited")).contains(&"mec".to_string()));
+        assert!(derived_acronyms(&latin("Hamas")).is_empty());
+    }
+
+    #[test]
+    fn deletions_cover_each_position() {
+        assert_eq!(deletions("abcd"), vec!["abc", "abd", "acd", "bcd"]);
+        assert!(deletions("abc").is_empty());
+    }
+}

@@ -1,0 +1,70 @@
+//! Matching: a table in, an index out; a query in, an outcome out.
+//!
+//! Stages run cheapest first and stop at the first that decides:
+//! 1. **exact / normalized**: the query's strict key equals a name's (any alias, exact-only
+//!    ones included). One entity: matched at score 1. Several (a shared name): ambiguous.
+//! 2. **romanized / fuzzy**: candidates from the loose key (romanization and word order
+//!    folded), from the word index (same word, same skeleton, within two edits) and from
+//!    derived acronyms; each candidate name scored by word alignment (`score`); each
+//!    entity by its best name. Exact-only aliases never take part.
+//! 3. **decision**: below the threshold, no_match; a runner-up of another entity within
+//!    the margin, ambiguous; otherwise matched. The margin shrinks as the score nears 1.
+//!
+//! The matcher never guesses between equals: ties between entities are ambiguous, and
+//! the same table and query always give the same answer (ties ordered by entity id).
+
+mod index;
+mod resolve;
+pub mod score;
+pub mod words;
+
+pub use resolve::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
+
+use std::sync::Arc;
+
+use crate::aliases::AliasTable;
+use index::Index;
+
+/// The knobs of the decision. Defaults were chosen on the dev set (see BENCHMARKS.md).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchConfig {
+    /// Scores below this are no_match.
+    pub threshold: f64,
+    /// A runner-up of another entity within this much of the best makes the answer
+    /// ambiguous (at the threshold; the margin narrows toward a score of 1).
+    pub margin: f64,
+    /// The score given to a query that equals a name's derived acronym.
+    pub acronym_score: f64,
+}
+
+impl Default for MatchConfig {
+    fn default() -> Self {
+        MatchConfig { threshold: 0.82, margin: 0.06, acronym_score: 0.86 }
+    }
+}
+
+/// A table with its index: build once, query from many threads.
+#[derive(Debug)]
+pub struct Matcher {
+    table: Arc<AliasTable>,
+    index: Index,
+    config: MatchConfig,
+}
+
+impl Matcher {
+    /// Indexes a table.
+    pub fn new(table: Arc<AliasTable>, config: MatchConfig) -> Matcher {
+        let index = Index::build(&table);
+        Matcher { table, index, config }
+    }
+
+    /// The table this matcher answers from.
+    pub fn table(&self) -> &AliasTable {
+        &self.table
+    }
+
+    /// The decision knobs.
+    pub fn config(&self) -> &MatchConfig {
+        &self.config
+    }
+}

@@ -1,0 +1,546 @@
+//! Resolution and comparison: the query side of the matcher.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::index::{derived_acronyms, name_words, IndexedName, PRIMARY};
+use super::score::{align, word_similarity, Alignment, WordPair, WordView};
+use super::words::{canonical_legal_forms, class_of_folded, WordClass};
+use super::Matcher;
+use crate::aliases::{EntityType, MAX_NAME_CHARS};
+use crate::normalize::{self, fold};
+
+/// How many names, at most, are fully scored for one query.
+const SCORED_CANDIDATES: usize = 64;
+/// Words held by more names than this are too common to fetch candidates by alone.
+const POSTINGS_CAP: usize = 4096;
+
+/// What to resolve, and how.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Query<'a> {
+    /// The name as written.
+    pub name: &'a str,
+    /// Only entities of this type may answer.
+    pub kind: Option<EntityType>,
+    /// How many ranked candidates to return (0: only those an ambiguous answer needs).
+    pub max_candidates: usize,
+    /// Overrides the matcher's threshold.
+    pub threshold: Option<f64>,
+    /// Also return how the answer was reached.
+    pub explain: bool,
+}
+
+impl<'a> Query<'a> {
+    /// A query with defaults: any type, no extra candidates, default threshold.
+    pub fn new(name: &'a str) -> Self {
+        Query { name, kind: None, max_candidates: 0, threshold: None, explain: false }
+    }
+}
+
+/// A query the matcher refuses, with what is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum QueryError {
+    /// Nothing but white space.
+    #[error("name is empty or whitespace-only")]
+    Empty,
+    /// Over the length limit.
+    #[error("name is {chars} characters long, over the limit of {limit}")]
+    TooLong {
+        /// Its length.
+        chars: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// No letter or digit to match on ("...", "--").
+    #[error("name has no letter or digit to match")]
+    NothingToMatch,
+    /// A threshold outside [0, 1].
+    #[error("threshold {0} is outside [0, 1]")]
+    BadThreshold(f64),
+}
+
+/// The three answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// One entity is the answer.
+    Matched,
+    /// Two or more entities are about equally likely; none is chosen.
+    Ambiguous,
+    /// Nothing is close enough.
+    NoMatch,
+}
+
+impl Outcome {
+    /// `matched`, `ambiguous` or `no_match`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Matched => "matched",
+            Outcome::Ambiguous => "ambiguous",
+            Outcome::NoMatch => "no_match",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The stage that produced a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// The query is a name of the table, character for character.
+    Exact,
+    /// Equal after normalization (case, diacritics, punctuation, Unicode forms).
+    Normalized,
+    /// Equal after romanization folding and word reordering.
+    Romanized,
+    /// The query is an acronym of a multi-word name.
+    Acronym,
+    /// Scored by word alignment.
+    Fuzzy,
+}
+
+impl Method {
+    /// The method's name in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Exact => "exact",
+            Method::Normalized => "normalized",
+            Method::Romanized => "romanized",
+            Method::Acronym => "acronym",
+            Method::Fuzzy => "fuzzy",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One entity that may be the answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The entity's canonical id.
+    pub entity_id: String,
+    /// Its canonical (primary) name.
+    pub name: String,
+    /// Its type.
+    pub kind: EntityType,
+    /// The score in [0, 1].
+    pub score: f64,
+    /// The name of the entity that the query matched best.
+    pub matched_alias: String,
+    /// The stage that found it.
+    pub method: Method,
+}
+
+/// How an answer was reached, for reviewers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Explanation {
+    /// The query's strict key.
+    pub query_key: String,
+    /// The query's folded words.
+    pub query_words: Vec<String>,
+    /// The best name's folded words.
+    pub name_words: Vec<String>,
+    /// Which query word met which name word, by what rule.
+    pub pairs: Vec<WordPair>,
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// Matched, ambiguous or no match.
+    pub outcome: Outcome,
+    /// The answer, when matched.
+    pub best: Option<Candidate>,
+    /// Ranked candidates: those asked for, and at least the contenders of an ambiguous answer.
+    pub candidates: Vec<Candidate>,
+    /// How the best candidate was scored, when asked for.
+    pub explanation: Option<Explanation>,
+}
+
+/// The answer to "are these two names the same entity?".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The score in [0, 1], on the same scale as resolve's.
+    pub score: f64,
+    /// Whether the score reaches the threshold.
+    pub is_match: bool,
+    /// The stage that decided.
+    pub method: Method,
+    /// The word alignment.
+    pub explanation: Explanation,
+}
+
+/// A query's words with their weights.
+struct PreparedQuery {
+    analyzed: normalize::Analyzed,
+    folded: Vec<String>,
+    skeletons: Vec<String>,
+    weights: Vec<f32>,
+    groups: Vec<Option<u32>>,
+}
+
+impl PreparedQuery {
+    fn views(&self) -> Vec<WordView<'_>> {
+        (0..self.folded.len())
+            .map(|i| WordView {
+                folded: &self.folded[i],
+                skeleton: &self.skeletons[i],
+                weight: self.weights[i],
+                group: self.groups[i],
+                abjad: self.analyzed.abjad,
+            })
+            .collect()
+    }
+}
+
+/// One entity's best evidence while scoring.
+#[derive(Debug, Clone)]
+struct Scored {
+    entity: u32,
+    name: u32,
+    score: f64,
+    method: Method,
+}
+
+impl Matcher {
+    /// Resolves one name.
+    pub fn resolve(&self, query: &Query<'_>) -> Result<Resolution, QueryError> {
+        let analyzed = checked(query.name)?;
+        let threshold = match query.threshold {
+            Some(t) if !(0.0..=1.0).contains(&t) || t.is_nan() => return Err(QueryError::BadThreshold(t)),
+            Some(t) => t,
+            None => self.config.threshold,
+        };
+        let strict_hits = self.strict_hits(query, &analyzed.strict);
+        let prepared = self.prepare(analyzed);
+        let scored = if strict_hits.is_empty() { self.fuzzy_hits(query, &prepared) } else { strict_hits };
+        Ok(self.decide(query, &prepared, scored, threshold))
+    }
+
+    /// Scores two names against each other with resolve's normalization, weights and
+    /// threshold, so one number means the same in both.
+    pub fn compare(&self, left: &str, right: &str, kind: Option<EntityType>) -> Result<Comparison, QueryError> {
+        let _ = kind;
+        let (left_analyzed, right_analyzed) = (checked(left)?, checked(right)?);
+        let method_if_equal = if left.trim() == right.trim() { Method::Exact } else { Method::Normalized };
+        let strict_equal = left_analyzed.strict == right_analyzed.strict;
+        let (left, right) = (self.prepare(left_analyzed), self.prepare(right_analyzed));
+        let alignment = align(&left.views(), &right.views());
+        let mut explanation = Explanation {
+            query_key: left.analyzed.strict.clone(),
+            query_words: left.folded.clone(),
+            name_words: right.folded.clone(),
+            pairs: alignment.pairs.clone(),
+        };
+        let (score, method) = if strict_equal {
+            (1.0, method_if_equal)
+        } else if acronym_of(&left, &right_analyzed_latin(&right)) || acronym_of(&right, &right_analyzed_latin(&left)) {
+            (self.config.acronym_score.max(f64::from(alignment.score)), Method::Acronym)
+        } else {
+            (f64::from(alignment.score), fuzzy_method(&left, &right.folded, &alignment))
+        };
+        if strict_equal {
+            explanation.pairs.clear();
+        }
+        Ok(Comparison { score, is_match: score >= self.config.threshold, method, explanation })
+    }
+
+    /// Names whose strict key is the query's, one per entity (an exact spelling first).
+    fn strict_hits(&self, query: &Query<'_>, strict: &str) -> Vec<Scored> {
+        let Some(ids) = self.index.strict.get(strict) else {
+            return Vec::new();
+        };
+        let mut best: HashMap<u32, Scored> = HashMap::new();
+        for &id in ids {
+            let name = &self.index.names[id as usize];
+            if !self.type_allowed(query, name) {
+                continue;
+            }
+            let raw_equal = self.name_text(name) == query.name.trim();
+            let method = if raw_equal { Method::Exact } else { Method::Normalized };
+            let score = if raw_equal { 1.0 } else { 1.0 - 1e-9 };
+            keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
+        }
+        best.into_values().collect()
+    }
+
+    fn prepare(&self, analyzed: normalize::Analyzed) -> PreparedQuery {
+        let folded = name_words(&analyzed);
+        let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
+        let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
+        let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
+        PreparedQuery { analyzed, folded, skeletons, weights, groups }
+    }
+
+    /// Rarer words identify more: weight = class weight x (1 + ln((N + 1) / (df + 1))).
+    fn weight_of(&self, folded: &str, id: Option<u32>) -> f32 {
+        let df = id.map_or(0, |id| self.index.document_frequency(id));
+        let class = id.map_or_else(|| class_of_folded(folded), |id| self.index.words[id as usize].class);
+        let names = self.index.names.len();
+        let idf = 1.0 + ((names as f32 + 1.0) / (df as f32 + 1.0)).ln();
+        class.weight() * idf
+    }
+
+    fn fuzzy_hits(&self, query: &Query<'_>, prepared: &PreparedQuery) -> Vec<Scored> {
+        let mut candidates = self.word_candidates(prepared);
+        let loose = normalize::Analyzed { folded: prepared.folded.clone(), ..Default::default() }.loose_key();
+        let loose_hits = self.index.loose.get(loose.as_str()).cloned().unwrap_or_default();
+        candidates.extend(loose_hits.iter().copied());
+        let acronym_hits = self.acronym_hits(prepared);
+        candidates.sort_unstable();
+        candidates.dedup();
+        let query_views = prepared.views();
+        let mut best: HashMap<u32, Scored> = HashMap::new();
+        for id in candidates {
+            let name = &self.index.names[id as usize];
+            if name.exact_only || !self.type_allowed(query, name) {
+                continue;
+            }
+            let name_views = self.name_views(name);
+            let alignment = align(&query_views, &name_views);
+            let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
+            let score = if method == Method::Romanized {
+                1.0_f64.min(f64::from(alignment.score).max(0.97))
+            } else {
+                f64::from(alignment.score)
+            };
+            keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
+        }
+        for id in acronym_hits {
+            let name = &self.index.names[id as usize];
+            if self.type_allowed(query, name) {
+                let scored =
+                    Scored { entity: name.entity, name: id, score: self.config.acronym_score, method: Method::Acronym };
+                keep_best(&mut best, scored);
+            }
+        }
+        best.into_values().collect()
+    }
+
+    /// Names sharing a word (or a spelling of one) with the query, most evidence first.
+    fn word_candidates(&self, prepared: &PreparedQuery) -> Vec<u32> {
+        let mut evidence: HashMap<u32, f32> = HashMap::new();
+        let mut too_common: Vec<(usize, u32)> = Vec::new();
+        let query_views = prepared.views();
+        for (i, query_word) in query_views.iter().enumerate() {
+            for word in self.index.similar_words(query_word.folded, query_word.skeleton) {
+                let vocab = &self.index.words[word as usize];
+                let view = WordView {
+                    folded: &vocab.folded,
+                    skeleton: &vocab.skeleton,
+                    weight: 0.0,
+                    group: vocab.group,
+                    abjad: true,
+                };
+                let Some((similarity, _)) = word_similarity(query_word, &view) else {
+                    continue;
+                };
+                if vocab.postings.len() > POSTINGS_CAP {
+                    too_common.push((vocab.postings.len(), word));
+                    continue;
+                }
+                for &id in &vocab.postings {
+                    *evidence.entry(id).or_default() += prepared.weights[i] * similarity;
+                }
+            }
+        }
+        if evidence.is_empty() && !too_common.is_empty() {
+            too_common.sort_unstable();
+            for id in self.intersect_common(&too_common) {
+                evidence.insert(id, 1.0);
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = evidence.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(SCORED_CANDIDATES);
+        ranked.into_iter().map(|(id, _)| id).collect()
+    }
+
+    /// When every word is common, the names holding the two rarest of them.
+    fn intersect_common(&self, common: &[(usize, u32)]) -> Vec<u32> {
+        let first = &self.index.words[common[0].1 as usize].postings;
+        let Some(&(_, second)) = common.get(1) else {
+            return first.iter().take(SCORED_CANDIDATES).copied().collect();
+        };
+        let second = &self.index.words[second as usize].postings;
+        let mut both = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < first.len() && j < second.len() && both.len() < SCORED_CANDIDATES * 4 {
+            match first[i].cmp(&second[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    both.push(first[i]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        both
+    }
+
+    /// Names whose derived acronym the query is ("ISIL", "PCC FZE", "S.M.G.").
+    fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
+        query_acronym(&prepared.analyzed.latin)
+            .and_then(|acronym| self.index.acronyms.get(acronym.as_str()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn decide(
+        &self,
+        query: &Query<'_>,
+        prepared: &PreparedQuery,
+        mut scored: Vec<Scored>,
+        threshold: f64,
+    ) -> Resolution {
+        scored.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| self.entity_id(a.entity).cmp(self.entity_id(b.entity)))
+        });
+        let margin = self.margin_at(scored.first().map_or(0.0, |s| s.score), threshold);
+        let outcome = match scored.as_slice() {
+            [] => Outcome::NoMatch,
+            [best, ..] if best.score < threshold => Outcome::NoMatch,
+            [best, second, ..] if second.score >= best.score - margin => Outcome::Ambiguous,
+            _ => Outcome::Matched,
+        };
+        let contenders = match outcome {
+            Outcome::Ambiguous => scored.iter().take_while(|s| s.score >= scored[0].score - margin).count(),
+            _ => 0,
+        };
+        let candidates: Vec<Candidate> =
+            scored.iter().take(query.max_candidates.max(contenders)).map(|s| self.candidate(s)).collect();
+        let best = (outcome == Outcome::Matched).then(|| self.candidate(&scored[0]));
+        let explanation = query.explain.then(|| self.explain(prepared, scored.first()));
+        Resolution { outcome, best, candidates, explanation }
+    }
+
+    /// The margin narrows as the best score nears 1: two near-perfect names of different
+    /// entities are told apart by less than two middling ones.
+    fn margin_at(&self, best: f64, threshold: f64) -> f64 {
+        let room = (1.0 - threshold).max(1e-6);
+        self.config.margin * ((1.0 - best) / room).clamp(0.15, 1.0)
+    }
+
+    fn explain(&self, prepared: &PreparedQuery, best: Option<&Scored>) -> Explanation {
+        let mut explanation = Explanation {
+            query_key: prepared.analyzed.strict.clone(),
+            query_words: prepared.folded.clone(),
+            ..Default::default()
+        };
+        if let Some(best) = best {
+            let name = &self.index.names[best.name as usize];
+            let views = self.name_views(name);
+            explanation.name_words = views.iter().map(|v| v.folded.to_string()).collect();
+            explanation.pairs = align(&prepared.views(), &views).pairs;
+        }
+        explanation
+    }
+
+    fn candidate(&self, scored: &Scored) -> Candidate {
+        let entity = &self.table.entities()[scored.entity as usize];
+        let name = &self.index.names[scored.name as usize];
+        Candidate {
+            entity_id: entity.id.clone(),
+            name: entity.name.text.clone(),
+            kind: entity.kind,
+            score: (scored.score * 1e4).round() / 1e4,
+            matched_alias: self.name_text(name).to_string(),
+            method: scored.method,
+        }
+    }
+
+    fn name_views(&self, name: &IndexedName) -> Vec<WordView<'_>> {
+        name.words
+            .iter()
+            .map(|&id| {
+                let word = &self.index.words[id as usize];
+                WordView {
+                    folded: &word.folded,
+                    skeleton: &word.skeleton,
+                    weight: self.weight_of(&word.folded, Some(id)),
+                    group: word.group,
+                    abjad: name.abjad,
+                }
+            })
+            .collect()
+    }
+
+    fn name_text(&self, name: &IndexedName) -> &str {
+        let entity = &self.table.entities()[name.entity as usize];
+        if name.alias == PRIMARY {
+            &entity.name.text
+        } else {
+            &entity.aliases[name.alias as usize].text
+        }
+    }
+
+    fn entity_id(&self, entity: u32) -> &str {
+        &self.table.entities()[entity as usize].id
+    }
+
+    fn type_allowed(&self, query: &Query<'_>, name: &IndexedName) -> bool {
+        query.kind.is_none_or(|kind| super::index::Index::entity_type(&self.table, name) == kind)
+    }
+}
+
+fn checked(name: &str) -> Result<normalize::Analyzed, QueryError> {
+    if name.trim().is_empty() {
+        return Err(QueryError::Empty);
+    }
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(QueryError::TooLong { chars, limit: MAX_NAME_CHARS });
+    }
+    let analyzed = normalize::analyze(name);
+    if analyzed.strict.is_empty() || analyzed.folded.is_empty() {
+        return Err(QueryError::NothingToMatch);
+    }
+    Ok(analyzed)
+}
+
+fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
+    match best.get(&scored.entity) {
+        Some(current)
+            if current.score > scored.score || (current.score == scored.score && current.name <= scored.name) => {}
+        _ => {
+            best.insert(scored.entity, scored);
+        }
+    }
+}
+
+/// A query read as an acronym: its words other than legal forms, when they are one
+/// word of 3 to 8 letters, or a few short words that join to one ("ISIL K").
+fn query_acronym(latin: &[String]) -> Option<String> {
+    let words = canonical_legal_forms(latin);
+    let content: Vec<&String> =
+        words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) != WordClass::LegalForm).collect();
+    let joined: String = content.iter().map(|w| w.as_str()).collect();
+    let short_words = content.len() == 1 || content.iter().all(|w| w.len() <= 4);
+    let fits = (3..=8).contains(&joined.len()) && joined.bytes().all(|b| b.is_ascii_alphabetic());
+    (short_words && fits).then_some(joined)
+}
+
+fn right_analyzed_latin(prepared: &PreparedQuery) -> Vec<String> {
+    derived_acronyms(&prepared.analyzed.latin)
+}
+
+fn acronym_of(short: &PreparedQuery, acronyms_of_long: &[String]) -> bool {
+    query_acronym(&short.analyzed.latin).is_some_and(|a| acronyms_of_long.contains(&a))
+}
+
+fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Alignment) -> Method {
+    let loose = |folded: &[String]| normalize::Analyzed { folded: folded.to_vec(), ..Default::default() }.loose_key();
+    if loose(&left.folded) == loose(right_folded) && alignment.score > 0.0 {
+        Method::Romanized
+    } else {
+        Method::Fuzzy
+    }
+}

@@ -1,0 +1,283 @@
+//! Word classes that carry little identity: articles and stop words, legal forms,
+//! honorifics and generic organisation words. They still count, at a small weight,
+//! so "Hamas Movement" stays closer to "Hamas" than to "Hamas Political Bureau".
+//!
+//! Legal forms are also rewritten to one spelling first, so "Limited" meets "Ltd" and
+//! "Obshchestvo s Ogranichennoy Otvetstvennostyu" meets "OOO".
+
+/// How much a word says about which entity a name means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordClass {
+    /// An ordinary word: weighted by its rarity in the table.
+    Content,
+    /// Articles, prepositions, conjunctions in the languages names arrive in.
+    Stop,
+    /// A company's legal form: LLC, GmbH, OOO, S.A.
+    LegalForm,
+    /// A title or honorific: Mr, Dr, Sheikh, Haji, Mullah.
+    Title,
+    /// A generic organisation word: group, organization, movement, company.
+    Generic,
+}
+
+impl WordClass {
+    /// The weight multiplier of the class.
+    pub fn weight(self) -> f32 {
+        match self {
+            WordClass::Content => 1.0,
+            WordClass::Generic => 0.3,
+            WordClass::LegalForm => 0.2,
+            WordClass::Title => 0.15,
+            WordClass::Stop => 0.1,
+        }
+    }
+}
+
+/// The class of a folded word (see `normalize::fold`): the lists are folded once, so
+/// "shaykh" and "sheikh" are both titles.
+pub fn class_of_folded(word: &str) -> WordClass {
+    static FOLDED: std::sync::OnceLock<std::collections::HashMap<String, WordClass>> = std::sync::OnceLock::new();
+    let classes = FOLDED.get_or_init(|| {
+        let mut classes = std::collections::HashMap::new();
+        // Later lists win, so the more specific class (legal form over generic) holds.
+        for (list, class) in [
+            (GENERIC, WordClass::Generic),
+            (TITLES, WordClass::Title),
+            (LEGAL, WordClass::LegalForm),
+            (STOP, WordClass::Stop),
+        ] {
+            for word in list {
+                classes.insert(crate::normalize::fold::fold_word(word), class);
+            }
+        }
+        for article in ["al", "el", "ul", "il", "ad", "ash", "as", "at", "az", "an", "ar"] {
+            classes.insert(crate::normalize::fold::fold_word(article), WordClass::Stop);
+        }
+        classes
+    });
+    classes.get(word).copied().unwrap_or(WordClass::Content)
+}
+
+/// The class of a romanized (not yet folded) lower-case word.
+pub fn class_of(word: &str) -> WordClass {
+    if STOP.contains(&word) || crate::normalize::is_article(word) {
+        WordClass::Stop
+    } else if LEGAL.contains(&word) {
+        WordClass::LegalForm
+    } else if TITLES.contains(&word) {
+        WordClass::Title
+    } else if GENERIC.contains(&word) {
+        WordClass::Generic
+    } else {
+        WordClass::Content
+    }
+}
+
+const STOP: &[&str] = &[
+    "the", "of", "and", "for", "in", "on", "to", "a", "de", "del", "della", "des", "du", "di", "da", "do", "dos",
+    "das", "la", "le", "les", "los", "las", "lo", "y", "e", "et", "und", "der", "die", "van", "von", "fur", "per",
+    "pour", "po", "i", "na", "w", "z", "ve", "va", "wa", "li", "bi", "fi", "min", "bin", "ibn", "bint",
+];
+
+const LEGAL: &[&str] = &[
+    "ltd", "llc", "llp", "lp", "inc", "corp", "co", "plc", "sa", "sas", "sarl", "srl", "spa", "sl", "gmbh", "ag", "kg",
+    "bv", "nv", "ab", "as", "oy", "pte", "pty", "pvt", "bhd", "sdn", "ooo", "zao", "oao", "pao", "jsc", "pjsc", "cjsc",
+    "ojsc", "tov", "fze", "fzc", "fzco", "fzllc", "dmcc", "est", "wll", "jv", "kft", "doo", "dd", "ad", "eood", "sp",
+    "zoo", "sro", "sde", "cv", "de", "rl", "ca", "cia", "ltda", "eirl", "sac", "saic", "spc", "company",
+];
+
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sir",
+    "haji",
+    "hajji",
+    "hadji",
+    "al haj",
+    "alhaj",
+    "sheikh",
+    "shaikh",
+    "shaykh",
+    "sheik",
+    "cheikh",
+    "mullah",
+    "mulla",
+    "mollah",
+    "maulvi",
+    "mawlawi",
+    "maulavi",
+    "moulavi",
+    "maulana",
+    "qari",
+    "imam",
+    "sayyid",
+    "sayed",
+    "syed",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "major",
+    "maj",
+    "captain",
+    "capt",
+    "lieutenant",
+    "lt",
+    "brigadier",
+    "admiral",
+    "commander",
+    "president",
+    "minister",
+    "emir",
+    "amir",
+    "prince",
+    "king",
+    "queen",
+    "judge",
+    "ayatollah",
+    "hojatoleslam",
+    "engineer",
+    "eng",
+];
+
+const GENERIC: &[&str] = &[
+    "group",
+    "organization",
+    "organisation",
+    "movement",
+    "front",
+    "party",
+    "association",
+    "society",
+    "foundation",
+    "corporation",
+    "enterprise",
+    "enterprises",
+    "holding",
+    "holdings",
+    "trading",
+    "trade",
+    "general",
+    "international",
+    "industries",
+    "industry",
+    "industrial",
+    "services",
+    "service",
+    "firm",
+    "agency",
+    "network",
+    "center",
+    "centre",
+    "institute",
+    "establishment",
+    "charity",
+    "charitable",
+    "committee",
+    "council",
+    "union",
+    "brigade",
+    "brigades",
+    "battalion",
+    "battalions",
+    "army",
+    "forces",
+    "force",
+    "jamaat",
+    "jamiat",
+    "harakat",
+    "tanzim",
+    "jabhat",
+    "hizb",
+    "kataib",
+    "liwa",
+    "jaish",
+    "sherkat",
+    "shirkat",
+    "sharikat",
+    "tejarat",
+    "tijarat",
+];
+
+/// Multi-word legal forms and their one-word spelling, longest first.
+const LEGAL_PHRASES: &[(&[&str], &str)] = &[
+    (&["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"], "ooo"),
+    (&["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"], "ooo"),
+    (&["obshchestvo", "s", "ogranichennoj", "otvetstvennostju"], "ooo"),
+    (&["tovarystvo", "z", "obmezhenoyu", "vidpovidalnistyu"], "tov"),
+    (&["gesellschaft", "mit", "beschrankter", "haftung"], "gmbh"),
+    (&["public", "joint", "stock", "company"], "pjsc"),
+    (&["closed", "joint", "stock", "company"], "cjsc"),
+    (&["open", "joint", "stock", "company"], "ojsc"),
+    (&["joint", "stock", "company"], "jsc"),
+    (&["limited", "liability", "company"], "llc"),
+    (&["limited", "liability", "partnership"], "llp"),
+    (&["sociedad", "anonima"], "sa"),
+    (&["societe", "anonyme"], "sa"),
+    (&["societa", "per", "azioni"], "spa"),
+    (&["public", "limited", "company"], "plc"),
+    (&["private", "limited"], "pvt ltd"),
+    (&["free", "zone", "establishment"], "fze"),
+    (&["free", "zone", "company"], "fzco"),
+    (&["sociedad", "de", "responsabilidad", "limitada"], "srl"),
+    (&["s", "de", "rl"], "srl"),
+    (&["sa", "de", "cv"], "sa cv"),
+    (&["aktiengesellschaft"], "ag"),
+    (&["limited"], "ltd"),
+    (&["incorporated"], "inc"),
+    (&["corporation"], "corp"),
+    (&["company"], "co"),
+    (&["cie"], "co"),
+    (&["cia"], "co"),
+];
+
+/// Rewrites legal forms to one spelling in a list of romanized words.
+pub fn canonical_legal_forms(words: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'words: while i < words.len() {
+        for (phrase, short) in LEGAL_PHRASES {
+            let end = i + phrase.len();
+            if end <= words.len() && words[i..end].iter().zip(phrase.iter()).all(|(w, p)| w == p) {
+                out.extend(short.split(' ').map(str::to_string));
+                i = end;
+                continue 'words;
+            }
+        }
+        out.push(words[i].clone());
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn legal_forms_meet_their_spelled_out_forms() {
+        assert_eq!(canonical_legal_forms(&words("acme limited")), words("acme ltd"));
+        assert_eq!(
+            canonical_legal_forms(&words("obshchestvo s ogranichennoy otvetstvennostyu romashka")),
+            words("ooo romashka")
+        );
+        assert_eq!(canonical_legal_forms(&words("acme limited liability company")), words("acme llc"));
+    }
+
+    #[test]
+    fn classes_weigh_identity() {
+        assert_eq!(class_of("hamas"), WordClass::Content);
+        assert_eq!(class_of("al"), WordClass::Stop);
+        assert_eq!(class_of("llc"), WordClass::LegalForm);
+        assert_eq!(class_of("sheikh"), WordClass::Title);
+        assert!(class_of("group").weight() < class_of("nusra").weight());
+    }
+}

@@ -1,0 +1,122 @@
+//! Arabic script: folding letter variants (Arabic, Persian, Urdu) to one form, then
+//! romanizing to Latin consonants so Arabic-script names meet their romanized aliases.
+//!
+//! Arabic writes no short vowels, so the romanization is consonantal: long vowels
+//! (ا و ي) become a, u, i and everything else a consonant. Matching across scripts leans
+//! on the consonant skeleton (see `fold`), not on these vowels.
+
+/// True for letters of the Arabic blocks.
+pub fn is_arabic(c: char) -> bool {
+    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// Folds letter variants that writers use interchangeably: hamza and madda carriers to
+/// their base letter, ta marbuta to ha, alif maqsura and Persian yeh to yeh, Persian and
+/// Urdu kaf, heh and yeh forms to the Arabic ones. Harakat are already gone by then.
+pub fn fold_letters(text: &str) -> String {
+    text.chars().filter_map(fold_letter).collect()
+}
+
+fn fold_letter(c: char) -> Option<char> {
+    Some(match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
+        'ؤ' => 'و',
+        'ئ' | 'ى' | 'ی' | 'ې' | 'ێ' | 'ے' | 'ۓ' => 'ي',
+        'ة' | 'ۀ' | 'ہ' | 'ھ' | 'ە' | 'ۂ' | 'ۃ' => 'ه',
+        'ک' | 'ڪ' | 'ګ' => 'ك',
+        'ء' => return None,
+        '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10)?,
+        '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10)?,
+        c => c,
+    })
+}
+
+/// Romanizes one word of folded Arabic-script letters. A leading ال becomes a separate
+/// article "al"; و and ي are consonants (w, y) at the start of a word and long vowels
+/// (u, i) elsewhere; a final ه is the ta marbuta of most names and reads "a".
+pub fn romanize_word(word: &str) -> String {
+    let letters: Vec<char> = word.chars().collect();
+    let (article, body) = match letters.as_slice() {
+        ['ا', 'ل', rest @ ..] if rest.len() >= 2 => ("al ", rest),
+        _ => ("", letters.as_slice()),
+    };
+    let mut latin = String::from(article);
+    for (i, &c) in body.iter().enumerate() {
+        let last = i + 1 == body.len();
+        latin.push_str(match c {
+            'و' if i == 0 => "w",
+            'و' => "u",
+            'ي' if i == 0 => "y",
+            'ي' => "i",
+            'ه' if last && i > 0 => "a",
+            c => letter(c),
+        });
+    }
+    latin
+}
+
+fn letter(c: char) -> &'static str {
+    match c {
+        'ا' => "a",
+        'ب' => "b",
+        'ت' => "t",
+        'ث' => "th",
+        'ج' => "j",
+        'ح' => "h",
+        'خ' => "kh",
+        'د' => "d",
+        'ذ' => "dh",
+        'ر' => "r",
+        'ز' => "z",
+        'س' => "s",
+        'ش' => "sh",
+        'ص' => "s",
+        'ض' => "d",
+        'ط' => "t",
+        'ظ' => "z",
+        'ع' => "",
+        'غ' => "gh",
+        'ف' => "f",
+        'ق' => "q",
+        'ك' => "k",
+        'ل' => "l",
+        'م' => "m",
+        'ن' => "n",
+        'ه' => "h",
+        'و' => "w",
+        'ي' => "y",
+        // Persian and Urdu letters.
+        'پ' => "p",
+        'چ' => "ch",
+        'ژ' => "zh",
+        'گ' => "g",
+        'ڤ' => "v",
+        'ٹ' => "t",
+        'ڈ' => "d",
+        'ڑ' => "r",
+        'ں' => "n",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letter_variants_fold() {
+        assert_eq!(fold_letters("الإسلامية"), "الاسلاميه");
+        assert_eq!(fold_letters("مصطفى"), "مصطفي");
+        assert_eq!(fold_letters("کابل"), "كابل");
+        assert_eq!(fold_letters("٢٠١٤"), "2014");
+    }
+
+    #[test]
+    fn words_romanize_to_consonants_and_long_vowels() {
+        assert_eq!(romanize_word("داعش"), "dash");
+        assert_eq!(romanize_word("محمود"), "mhmud");
+        assert_eq!(romanize_word("الدوله"), "al dula");
+        assert_eq!(romanize_word("حماس"), "hmas");
+        assert_eq!(romanize_word("ولي"), "wli");
+    }
+}

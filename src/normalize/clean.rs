@@ -1,0 +1,172 @@
+//! Script-preserving cleanup: the steps that make two spellings of the same characters
+//! equal without changing which letters they are.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC folds compatibility forms: full-width letters, ligatures, Arabic presentation forms.
+pub fn nfkc(text: &str) -> String {
+    text.nfkc().collect()
+}
+
+/// Drops control, format and bidi characters (ZWJ, ZWNJ, LRM, RLM, RLO...), and the Arabic
+/// tatweel, which only stretches a word. Line breaks and tabs become spaces.
+pub fn strip_invisible(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some(' '),
+            '\u{0640}' => None,
+            c if is_invisible(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+fn is_invisible(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    matches!(get_general_category(c), G::Control | G::Format | G::Surrogate | G::PrivateUse | G::Unassigned)
+}
+
+/// Full case folding: lower case plus the multi-letter folds `to_lowercase` leaves out.
+pub fn case_fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'ß' | 'ẞ' => folded.push_str("ss"),
+            'ς' => folded.push('σ'),
+            'ı' => folded.push('i'),
+            c => folded.extend(c.to_lowercase()),
+        }
+    }
+    folded
+}
+
+/// Strips diacritics: decomposes, drops the combining marks of the alphabetic scripts
+/// (Latin, Greek, Cyrillic, Hebrew points, Arabic harakat), recomposes. Marks of the
+/// Brahmic scripts are vowels, not accents, and are kept.
+pub fn strip_diacritics(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    text.nfd().filter(|&c| !(is_combining_mark(c) && is_accent_block(c))).nfc().collect()
+}
+
+fn is_accent_block(c: char) -> bool {
+    let code = c as u32;
+    code < 0x0800
+        || (0x1AB0..=0x1AFF).contains(&code)
+        || (0x1DC0..=0x1DFF).contains(&code)
+        || (0x20D0..=0x20FF).contains(&code)
+        || (0xFE20..=0xFE2F).contains(&code)
+}
+
+/// Apostrophes and quotes vanish (Qur'an = Quran, Ba`ath = Baath); hyphens, dashes,
+/// slashes and other punctuation become spaces; `&` becomes the word "and"; dots join
+/// a dotted acronym (U.S.A. = USA) and otherwise separate words.
+pub fn fold_punctuation(text: &str) -> String {
+    let mut spaced = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_quote(c) {
+            continue;
+        } else if c == '&' || c == '＆' {
+            spaced.push_str(" and ");
+        } else if c == '.' || c.is_alphanumeric() || c.is_whitespace() || is_combining_mark(c) {
+            spaced.push(c);
+        } else {
+            spaced.push(' ');
+        }
+    }
+    spaced.split_whitespace().map(join_dotted).collect::<Vec<_>>().join(" ")
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '`'
+            | '´'
+            | '"'
+            | '‘'
+            | '’'
+            | '‚'
+            | '‛'
+            | '“'
+            | '”'
+            | '„'
+            | '‟'
+            | '′'
+            | '″'
+            | 'ʹ'
+            | 'ʺ'
+            | 'ʻ'
+            | 'ʼ'
+            | 'ʽ'
+            | 'ʾ'
+            | 'ʿ'
+            | 'ˈ'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+    )
+}
+
+/// "s.m.g." -> "smg"; "st.petersburg" -> "st petersburg".
+fn join_dotted(token: &str) -> String {
+    let parts: Vec<&str> = token.split('.').filter(|p| !p.is_empty()).collect();
+    let dotted_acronym = parts.len() > 1 && parts.iter().all(|p| p.chars().count() == 1);
+    if dotted_acronym {
+        parts.concat()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// Collapses runs of white space to one space and trims the ends.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfkc_folds_full_width_and_ligatures() {
+        assert_eq!(nfkc("ＩＳＩＳ"), "ISIS");
+        assert_eq!(nfkc("ﬁnance"), "finance");
+    }
+
+    #[test]
+    fn invisible_characters_are_removed() {
+        assert_eq!(strip_invisible("Ha\u{200D}mas\u{200F}"), "Hamas");
+        assert_eq!(strip_invisible("\u{202E}ISIS\u{202C}"), "ISIS");
+        assert_eq!(strip_invisible("داعـــش"), "داعش");
+        assert_eq!(strip_invisible("a\tb\nc"), "a b c");
+    }
+
+    #[test]
+    fn case_folding_is_full() {
+        assert_eq!(case_fold("STRAẞE Straße"), "strasse strasse");
+        assert_eq!(case_fold("ΟΔΥΣΣΕΥΣ"), "οδυσσευσ");
+    }
+
+    #[test]
+    fn diacritics_are_stripped_in_alphabetic_scripts_only() {
+        assert_eq!(strip_diacritics("Šéḥ Ṭāhā Çağrı"), "Seh Taha Cagrı");
+        assert_eq!(strip_diacritics("مُحَمَّد"), "محمد");
+        assert_eq!(strip_diacritics("हिन्दी"), "हिन्दी");
+    }
+
+    #[test]
+    fn punctuation_folds_to_spaces_or_nothing() {
+        assert_eq!(fold_punctuation("Qur’an al-Nusra — Front"), "Quran al Nusra Front");
+        assert_eq!(fold_punctuation("S.M.G. Ltd. I&S"), "SMG Ltd I and S");
+        assert_eq!(fold_punctuation("Nusra Front, al-"), "Nusra Front al");
+        assert_eq!(fold_punctuation("ʿAbd al‐Raḥmān"), "Abd al Raḥmān");
+    }
+
+    #[test]
+    fn whitespace_collapses() {
+        assert_eq!(collapse_whitespace("  a \u{3000} b  "), "a b");
+    }
+}
