@@ -224,6 +224,23 @@ impl Matcher {
         Ok(self.decide(query, &prepared, scored, threshold))
     }
 
+    /// Every entity with a name like `name`, best first, up to `limit`: the candidate and
+    /// scoring stages without the decision, and without stopping at an equal name. For
+    /// clustering and review tools that need the neighbourhood, not an answer.
+    pub fn similar(&self, name: &str, limit: usize) -> Result<Vec<Candidate>, QueryError> {
+        let analyzed = checked(name)?;
+        let query = Query::new(name);
+        let strict_hits = self.strict_hits(&query, &analyzed.strict);
+        let prepared = self.prepare(analyzed);
+        let mut best: HashMap<u32, Scored> = HashMap::new();
+        for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared)) {
+            keep_best(&mut best, scored);
+        }
+        let mut scored: Vec<Scored> = best.into_values().collect();
+        self.rank(&mut scored);
+        Ok(scored.iter().take(limit).map(|s| self.candidate(s)).collect())
+    }
+
     /// Scores two names against each other with resolve's normalization, weights and
     /// threshold, so one number means the same in both.
     pub fn compare(&self, left: &str, right: &str, kind: Option<EntityType>) -> Result<Comparison, QueryError> {
@@ -394,6 +411,13 @@ impl Matcher {
             .unwrap_or_default()
     }
 
+    /// Best first; equal scores in entity-id order, so answers never depend on hashing.
+    fn rank(&self, scored: &mut [Scored]) {
+        scored.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| self.entity_id(a.entity).cmp(self.entity_id(b.entity)))
+        });
+    }
+
     fn decide(
         &self,
         query: &Query<'_>,
@@ -401,9 +425,7 @@ impl Matcher {
         mut scored: Vec<Scored>,
         threshold: f64,
     ) -> Resolution {
-        scored.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| self.entity_id(a.entity).cmp(self.entity_id(b.entity)))
-        });
+        self.rank(&mut scored);
         let margin = self.margin_at(scored.first().map_or(0.0, |s| s.score), threshold);
         let outcome = match scored.as_slice() {
             [] => Outcome::NoMatch,
