@@ -5,6 +5,7 @@
 
 mod check;
 mod compare;
+mod diff;
 mod output;
 mod resolve;
 mod serve;
@@ -36,6 +37,8 @@ pub enum Command {
     Resolve(resolve::ResolveArgs),
     /// Score pairs of names from stdin: are they the same entity?
     Compare(compare::CompareArgs),
+    /// Show which names an edit of the alias files changes: --before and --after tables.
+    Diff(diff::DiffArgs),
     /// Run the gRPC service.
     Serve(serve::ServeArgs),
 }
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Resolve(args) => resolve::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Serve(args) => serve::run(args),
     };
     match result {
