@@ -28,6 +28,8 @@ pub(crate) struct IndexedName {
     pub(crate) exact_only: bool,
     /// Romanized from a script without short vowels.
     pub(crate) abjad: bool,
+    /// How many leading words are the family name ("SURNAME, Given" form of a person).
+    pub(crate) surname_words: u8,
 }
 
 /// A word of the table's vocabulary.
@@ -83,14 +85,14 @@ impl Index {
         for (entity_index, entity) in table.entities().iter().enumerate() {
             let aliases = entity.aliases.iter().enumerate().map(|(i, a)| (i as u32, a));
             for (alias, name) in std::iter::once((PRIMARY, &entity.name)).chain(aliases) {
-                index.add_name(entity_index as u32, alias, &name.text, name.exact);
+                index.add_name(entity_index as u32, entity.kind, alias, &name.text, name.exact);
             }
         }
         index.finish_deletes();
         index
     }
 
-    fn add_name(&mut self, entity: u32, alias: u32, text: &str, exact_only: bool) {
+    fn add_name(&mut self, entity: u32, kind: EntityType, alias: u32, text: &str, exact_only: bool) {
         let analyzed = normalize::analyze(text);
         let id = self.names.len() as u32;
         push_unique(self.strict.entry(analyzed.strict.clone().into_boxed_str()).or_default(), id);
@@ -105,12 +107,16 @@ impl Index {
             }
             let loose = normalize::Analyzed { folded: folded.clone(), ..Default::default() }.loose_key();
             push_unique(self.loose.entry(loose.into_boxed_str()).or_default(), id);
-            for acronym in derived_acronyms(&analyzed.latin) {
+            // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
+            let acronyms = if kind == EntityType::Person { Vec::new() } else { derived_acronyms(&analyzed.latin) };
+            for acronym in acronyms {
                 push_unique(self.acronyms.entry(acronym.into_boxed_str()).or_default(), id);
             }
         }
         let abjad = analyzed.abjad;
-        self.names.push(IndexedName { entity, alias, words: word_ids.into_boxed_slice(), exact_only, abjad });
+        let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
+        let words = word_ids.into_boxed_slice();
+        self.names.push(IndexedName { entity, alias, words, exact_only, abjad, surname_words });
     }
 
     fn word_id(&mut self, folded: &str) -> u32 {
@@ -198,6 +204,20 @@ impl Index {
     }
 }
 
+/// In "SURNAME, Given Names" (one comma, words on both sides) the words before the comma
+/// are the family name; returns how many words they fold to, or 0 for other forms.
+pub(crate) fn surname_words(text: &str) -> u8 {
+    let mut parts = text.split(',');
+    let (Some(family), Some(given), None) = (parts.next(), parts.next(), parts.next()) else {
+        return 0;
+    };
+    if normalize::normalize(given).is_empty() {
+        return 0;
+    }
+    let family = name_words(&normalize::analyze(family));
+    u8::try_from(family.len()).unwrap_or(0)
+}
+
 fn push_unique(ids: &mut Vec<u32>, id: u32) {
     if ids.last() != Some(&id) {
         ids.push(id);
@@ -232,12 +252,18 @@ pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
     }
     let initials = |words: &[&String]| words.iter().filter_map(|w| w.chars().next()).collect::<String>();
     let all: Vec<&String> = words.iter().collect();
-    let mut content: Vec<&String> =
+    let content: Vec<&String> =
         words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) != WordClass::Stop).collect();
-    let mut acronyms = vec![initials(&all), initials(&content)];
-    while content.len() > 2 && class_of_folded(&fold::fold_word(content[content.len() - 1])) == WordClass::LegalForm {
-        content.pop();
-        acronyms.push(initials(&content));
+    // The Arabic article often keeps its letter: AQAP is Al-Qaida in the Arabian Peninsula.
+    let with_articles: Vec<&String> = words
+        .iter()
+        .filter(|w| normalize::is_article(w) || class_of_folded(&fold::fold_word(w)) != WordClass::Stop)
+        .collect();
+    let mut acronyms = vec![initials(&all), initials(&with_articles)];
+    // Leading runs of the content words: trailing legal forms and qualifiers are often
+    // left out (NPPD for Nuclear Power Production and Development Company of Iran).
+    for end in 3..=content.len() {
+        acronyms.push(initials(&content[..end]));
     }
     acronyms.retain(|a| a.len() >= 3 && a.bytes().all(|b| b.is_ascii_alphabetic()));
     acronyms.sort_unstable();

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::index::{derived_acronyms, name_words, IndexedName, PRIMARY};
+use super::index::{derived_acronyms, name_words, Index, IndexedName, PRIMARY};
 use super::score::{align, word_similarity, Alignment, WordPair, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, WordClass};
 use super::Matcher;
@@ -184,6 +184,7 @@ struct PreparedQuery {
     skeletons: Vec<String>,
     weights: Vec<f32>,
     groups: Vec<Option<u32>>,
+    surname_words: usize,
 }
 
 impl PreparedQuery {
@@ -195,6 +196,7 @@ impl PreparedQuery {
                 weight: self.weights[i],
                 group: self.groups[i],
                 abjad: self.analyzed.abjad,
+                surname: i < self.surname_words,
             })
             .collect()
     }
@@ -219,7 +221,7 @@ impl Matcher {
             None => self.config.threshold,
         };
         let strict_hits = self.strict_hits(query, &analyzed.strict);
-        let prepared = self.prepare(analyzed);
+        let prepared = self.prepare(query.name, analyzed);
         let scored = if strict_hits.is_empty() { self.fuzzy_hits(query, &prepared) } else { strict_hits };
         Ok(self.decide(query, &prepared, scored, threshold))
     }
@@ -231,7 +233,7 @@ impl Matcher {
         let analyzed = checked(name)?;
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, &analyzed.strict);
-        let prepared = self.prepare(analyzed);
+        let prepared = self.prepare(query.name, analyzed);
         let mut best: HashMap<u32, Scored> = HashMap::new();
         for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared)) {
             keep_best(&mut best, scored);
@@ -244,12 +246,11 @@ impl Matcher {
     /// Scores two names against each other with resolve's normalization, weights and
     /// threshold, so one number means the same in both.
     pub fn compare(&self, left: &str, right: &str, kind: Option<EntityType>) -> Result<Comparison, QueryError> {
-        let _ = kind;
         let (left_analyzed, right_analyzed) = (checked(left)?, checked(right)?);
         let method_if_equal = if left.trim() == right.trim() { Method::Exact } else { Method::Normalized };
         let strict_equal = left_analyzed.strict == right_analyzed.strict;
-        let (left, right) = (self.prepare(left_analyzed), self.prepare(right_analyzed));
-        let alignment = align(&left.views(), &right.views());
+        let (left, right) = (self.prepare(left, left_analyzed), self.prepare(right, right_analyzed));
+        let alignment = align(&left.views(), &right.views(), kind == Some(EntityType::Person));
         let mut explanation = Explanation {
             query_key: left.analyzed.strict.clone(),
             query_words: left.folded.clone(),
@@ -288,12 +289,13 @@ impl Matcher {
         best.into_values().collect()
     }
 
-    fn prepare(&self, analyzed: normalize::Analyzed) -> PreparedQuery {
+    fn prepare(&self, original: &str, analyzed: normalize::Analyzed) -> PreparedQuery {
         let folded = name_words(&analyzed);
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
-        PreparedQuery { analyzed, folded, skeletons, weights, groups }
+        let surname_words = usize::from(super::index::surname_words(original));
+        PreparedQuery { analyzed, folded, skeletons, weights, groups, surname_words }
     }
 
     /// Rarer words identify more: weight = class weight x (1 + ln((N + 1) / (df + 1))).
@@ -321,7 +323,8 @@ impl Matcher {
                 continue;
             }
             let name_views = self.name_views(name);
-            let alignment = align(&query_views, &name_views);
+            let person = Index::entity_type(&self.table, name) == EntityType::Person;
+            let alignment = align(&query_views, &name_views, person);
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             let score = if method == Method::Romanized {
                 1.0_f64.min(f64::from(alignment.score).max(0.97))
@@ -330,12 +333,16 @@ impl Matcher {
             };
             keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
+        let query_forms = legal_forms(&prepared.folded);
         for id in acronym_hits {
             let name = &self.index.names[id as usize];
             if self.type_allowed(query, name) {
-                let scored =
-                    Scored { entity: name.entity, name: id, score: self.config.acronym_score, method: Method::Acronym };
-                keep_best(&mut best, scored);
+                // "PCC FZE" may be Petrochemical Commercial Company FZE; "PCC PVT LTD" is not.
+                let name_words: Vec<String> = self.name_views(name).iter().map(|w| w.folded.to_string()).collect();
+                let name_forms = legal_forms(&name_words);
+                let forms_disagree = !query_forms.is_empty() && !name_forms.is_empty() && query_forms != name_forms;
+                let score = self.config.acronym_score - if forms_disagree { 0.1 } else { 0.0 };
+                keep_best(&mut best, Scored { entity: name.entity, name: id, score, method: Method::Acronym });
             }
         }
         best.into_values().collect()
@@ -355,6 +362,7 @@ impl Matcher {
                     weight: 0.0,
                     group: vocab.group,
                     abjad: true,
+                    surname: false,
                 };
                 let Some((similarity, _)) = word_similarity(query_word, &view) else {
                     continue;
@@ -368,6 +376,7 @@ impl Matcher {
                 }
             }
         }
+        self.joined_word_candidates(prepared, &mut evidence);
         if evidence.is_empty() && !too_common.is_empty() {
             too_common.sort_unstable();
             for id in self.intersect_common(&too_common) {
@@ -378,6 +387,25 @@ impl Matcher {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(SCORED_CANDIDATES);
         ranked.into_iter().map(|(id, _)| id).collect()
+    }
+
+    /// Names holding, as one word, two adjacent query words joined ("Abu Bakr" finds
+    /// "Abubakr"; رحمت الله finds "Rahmatullah" by its consonants).
+    fn joined_word_candidates(&self, prepared: &PreparedQuery, evidence: &mut HashMap<u32, f32>) {
+        for i in 0..prepared.folded.len().saturating_sub(1) {
+            let joined = fold::fold_word(&format!("{}{}", prepared.folded[i], prepared.folded[i + 1]));
+            let skeleton = fold::skeleton(&joined);
+            let weight = prepared.weights[i] + prepared.weights[i + 1];
+            for word in self.index.similar_words(&joined, &skeleton) {
+                let vocab = &self.index.words[word as usize];
+                let meets = *vocab.folded == *joined || (prepared.analyzed.abjad && *vocab.skeleton == *skeleton);
+                if meets && vocab.postings.len() <= POSTINGS_CAP {
+                    for &id in &vocab.postings {
+                        *evidence.entry(id).or_default() += weight;
+                    }
+                }
+            }
+        }
     }
 
     /// When every word is common, the names holding the two rarest of them.
@@ -404,8 +432,10 @@ impl Matcher {
     }
 
     /// Names whose derived acronym the query is ("ISIL", "PCC FZE", "S.M.G.").
+    /// A word that the table holds as a word is read as that word, not as an acronym.
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
         query_acronym(&prepared.analyzed.latin)
+            .filter(|acronym| self.index.lookup_word(acronym).is_none())
             .and_then(|acronym| self.index.acronyms.get(acronym.as_str()))
             .cloned()
             .unwrap_or_default()
@@ -461,7 +491,8 @@ impl Matcher {
             let name = &self.index.names[best.name as usize];
             let views = self.name_views(name);
             explanation.name_words = views.iter().map(|v| v.folded.to_string()).collect();
-            explanation.pairs = align(&prepared.views(), &views).pairs;
+            let person = Index::entity_type(&self.table, name) == EntityType::Person;
+            explanation.pairs = align(&prepared.views(), &views, person).pairs;
         }
         explanation
     }
@@ -482,7 +513,8 @@ impl Matcher {
     fn name_views(&self, name: &IndexedName) -> Vec<WordView<'_>> {
         name.words
             .iter()
-            .map(|&id| {
+            .enumerate()
+            .map(|(position, &id)| {
                 let word = &self.index.words[id as usize];
                 WordView {
                     folded: &word.folded,
@@ -490,6 +522,7 @@ impl Matcher {
                     weight: self.weight_of(&word.folded, Some(id)),
                     group: word.group,
                     abjad: name.abjad,
+                    surname: position < usize::from(name.surname_words),
                 }
             })
             .collect()
@@ -509,7 +542,7 @@ impl Matcher {
     }
 
     fn type_allowed(&self, query: &Query<'_>, name: &IndexedName) -> bool {
-        query.kind.is_none_or(|kind| super::index::Index::entity_type(&self.table, name) == kind)
+        query.kind.is_none_or(|kind| Index::entity_type(&self.table, name) == kind)
     }
 }
 
@@ -528,6 +561,14 @@ fn checked(name: &str) -> Result<normalize::Analyzed, QueryError> {
     Ok(analyzed)
 }
 
+/// The legal forms among folded words, sorted.
+fn legal_forms(folded: &[String]) -> Vec<&str> {
+    let mut forms: Vec<&str> =
+        folded.iter().map(String::as_str).filter(|w| class_of_folded(w) == WordClass::LegalForm).collect();
+    forms.sort_unstable();
+    forms
+}
+
 fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
     match best.get(&scored.entity) {
         Some(current)
@@ -543,7 +584,7 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
 fn query_acronym(latin: &[String]) -> Option<String> {
     let words = canonical_legal_forms(latin);
     let content: Vec<&String> =
-        words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) != WordClass::LegalForm).collect();
+        words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content).collect();
     let joined: String = content.iter().map(|w| w.as_str()).collect();
     let short_words = content.len() == 1 || content.iter().all(|w| w.len() <= 4);
     let fits = (3..=8).contains(&joined.len()) && joined.bytes().all(|b| b.is_ascii_alphabetic());

@@ -7,7 +7,7 @@
 //! dropping them moves it little. Numbers that disagree are strong evidence of two
 //! different entities (sibling companies "... 46B LLC" / "... 64E LLC").
 
-use strsim::{jaro_winkler, normalized_damerau_levenshtein};
+use strsim::{damerau_levenshtein, normalized_damerau_levenshtein};
 
 /// One word as the scorer sees it.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +22,8 @@ pub struct WordView<'a> {
     pub group: Option<u32>,
     /// It was romanized from a script without short vowels.
     pub abjad: bool,
+    /// It is (part of) a family name written first: "SURNAME, Given".
+    pub surname: bool,
 }
 
 /// Why two words were paired.
@@ -35,7 +37,9 @@ pub enum Rule {
     Article,
     /// Two adjacent words of one side are one word of the other (Al Qaeda / Alqaeda).
     Joined,
-    /// Same consonants, vowels aside (Mohammad / محمد).
+    /// Same consonants, where one side was written without short vowels (محمد / Mohammad).
+    Consonants,
+    /// Same consonants between two Latin spellings, a weaker sign (Hassan / Hussein).
     Skeleton,
     /// Within a few edits (Aktaf / Aknaf).
     Edit,
@@ -51,6 +55,7 @@ impl Rule {
             Rule::Equivalent => "equivalent",
             Rule::Article => "article",
             Rule::Joined => "joined",
+            Rule::Consonants => "consonants",
             Rule::Skeleton => "skeleton",
             Rule::Edit => "edit",
             Rule::Initial => "initial",
@@ -103,21 +108,46 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         return long.folded.starts_with(short.folded).then_some((0.6, Rule::Initial));
     }
     let edit = edit_similarity(a.folded, b.folded);
-    let long_enough = a.skeleton.len() >= 3 || (a.skeleton.len() == 2 && edit >= 0.8);
-    if a.skeleton == b.skeleton && long_enough && short.folded.len() >= 3 {
-        // Vowels romanized from Arabic script are guesses; between two Latin spellings
-        // they are evidence (Hassan is not Hussein), so the skeleton adds little there.
-        let similarity = if a.abjad || b.abjad { 0.8 + 0.15 * edit } else { (edit + 0.05).min(0.95) };
-        return (similarity >= MIN_WORD_SIMILARITY).then_some((similarity, Rule::Skeleton));
+    let same_skeleton = a.skeleton == b.skeleton && short.folded.len() >= 3;
+    let abjad = a.abjad || b.abjad;
+    let long_enough = a.skeleton.len() >= 3 || (a.skeleton.len() == 2 && (edit.is_some() || abjad));
+    if same_skeleton && long_enough {
+        let vowels_agree = normalized_damerau_levenshtein(a.folded, b.folded) as f32;
+        // Vowels romanized from Arabic script are guesses: the consonants are the evidence.
+        // Between two Latin spellings vowels are evidence too (Hassan is not Hussein).
+        let (similarity, rule) = if abjad {
+            (0.8 + 0.1 * vowels_agree, Rule::Consonants)
+        } else {
+            (0.75 + 0.15 * vowels_agree, Rule::Skeleton)
+        };
+        return Some((similarity.max(edit.unwrap_or(0.0)), rule));
     }
-    if short.folded.len() <= 3 {
-        return None;
-    }
+    let edit = edit?;
     (edit >= MIN_WORD_SIMILARITY).then_some((edit, Rule::Edit))
 }
 
-fn edit_similarity(a: &str, b: &str) -> f32 {
-    ((jaro_winkler(a, b) + normalized_damerau_levenshtein(a, b)) / 2.0) as f32
+/// Typos allowed by length, as search engines do: none below 4 letters, one up to 5,
+/// two beyond (Damerau: a transposition is one edit). Each edit costs a share of the
+/// longer word, so one slip in a long word costs less than in a short one.
+fn edit_similarity(a: &str, b: &str) -> Option<f32> {
+    let shorter = a.len().min(b.len());
+    let same_first = a.as_bytes().first() == b.as_bytes().first();
+    let allowed = match shorter {
+        0..=2 => 0,
+        // A three-letter word may lose or gain one letter (Dour / Daour), nothing else.
+        3 => usize::from(same_first && a.len() != b.len()),
+        4..=5 => 1,
+        _ => 2,
+    };
+    let edits = damerau_levenshtein(a, b);
+    if edits > allowed {
+        return None;
+    }
+    let longer = a.len().max(b.len()) as f32;
+    let similarity = 1.0 - 0.8 * edits as f32 / longer;
+    // Same first letter: most typos keep it; most different names of one length do not.
+    let first_letter_bonus = if same_first { 0.02 } else { -0.04 };
+    Some((similarity + first_letter_bonus).min(0.97))
 }
 
 /// The word without an attached Arabic article ("alnusra" gives "nusra").
@@ -125,8 +155,9 @@ pub fn strip_article(word: &str) -> Option<&str> {
     ["al", "il", "ul"].iter().find_map(|article| word.strip_prefix(article)).filter(|rest| rest.len() >= 3)
 }
 
-/// Aligns query words to name words and scores the alignment.
-pub fn align(query: &[WordView<'_>], name: &[WordView<'_>]) -> Alignment {
+/// Aligns query words to name words and scores the alignment; `person` turns on the
+/// rules for the structure of people's names.
+pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Alignment {
     let mut query_used = vec![false; query.len()];
     let mut name_used = vec![false; name.len()];
     let mut pairs = joined_pairs(query, name, &mut query_used, &mut name_used);
@@ -148,8 +179,14 @@ pub fn align(query: &[WordView<'_>], name: &[WordView<'_>]) -> Alignment {
         }
     }
     pairs.sort_by_key(|p| (p.query, p.name));
-    let score =
-        dice(query, name, &pairs) * number_agreement(query, name) * order_agreement(&pairs) * corroboration(&pairs);
+    let mut score = dice(query, name, &pairs)
+        * number_agreement(query, name)
+        * order_agreement(&pairs)
+        * corroboration(&pairs)
+        * family_name_agreement(query, name, &pairs);
+    if person && same_person_structure(query, name, &pairs) {
+        score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
+    }
     Alignment { pairs, score }
 }
 
@@ -183,7 +220,13 @@ fn join_two_to_one(
             continue;
         }
         let joined = crate::normalize::fold::fold_word(&format!("{}{}", two[i].folded, two[i + 1].folded));
-        if let Some(j) = (0..one.len()).find(|&j| !one_used[j] && one[j].folded == joined) {
+        // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
+        let abjad = two[i].abjad || one.first().is_some_and(|w| w.abjad);
+        let joined_skeleton = crate::normalize::fold::skeleton(&joined);
+        let meets = |w: &WordView<'_>| {
+            w.folded == joined || (abjad && joined_skeleton.len() >= 3 && w.skeleton == joined_skeleton)
+        };
+        if let Some(j) = (0..one.len()).find(|&j| !one_used[j] && meets(&one[j])) {
             two_used[i] = true;
             two_used[i + 1] = true;
             one_used[j] = true;
@@ -194,7 +237,7 @@ fn join_two_to_one(
 }
 
 fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let total: f32 = query.iter().chain(name.iter()).map(|w| w.weight).sum();
+    let total = total_weight(query, name, pairs);
     if total <= 0.0 {
         return 0.0;
     }
@@ -208,6 +251,51 @@ fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f3
     }
     (matched / total).min(1.0)
 }
+
+/// Both sides' weight; when every word of one side found a partner, the other side's
+/// unpaired words (a middle name, a patronymic, a city) count half: a name written in
+/// full is the same name as its short form more often than not.
+fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
+    let mut query_paired = vec![false; query.len()];
+    let mut name_paired = vec![false; name.len()];
+    for pair in pairs {
+        let span = if pair.rule == Rule::Joined { 2 } else { 1 };
+        for i in pair.query..(pair.query + span).min(query.len()) {
+            query_paired[i] = true;
+        }
+        for i in pair.name..(pair.name + span).min(name.len()) {
+            name_paired[i] = true;
+        }
+    }
+    let unpaired = |words: &[WordView<'_>], paired: &[bool]| -> f32 {
+        words.iter().zip(paired).filter(|(_, p)| !**p).map(|(w, _)| w.weight).sum()
+    };
+    let all = |words: &[WordView<'_>]| -> f32 { words.iter().map(|w| w.weight).sum() };
+    let (query_left, name_left) = (unpaired(query, &query_paired), unpaired(name, &name_paired));
+    // A one-word name covered by a longer one proves little (a surname, a brand): only a
+    // side with two or more words of substance earns the discount.
+    let substantial = |words: &[WordView<'_>]| words.iter().filter(|w| w.weight >= SUBSTANTIAL_WEIGHT).count() >= 2;
+    let discount = |left: f32, other_left: f32, other_substantial: bool| {
+        if other_left <= 0.0 && other_substantial {
+            left * UNPAIRED_DISCOUNT
+        } else {
+            0.0
+        }
+    };
+    all(query) + all(name)
+        - discount(query_left, name_left, substantial(name))
+        - discount(name_left, query_left, substantial(query))
+}
+
+/// Weight from which a word counts as substance rather than a particle or legal form.
+const SUBSTANTIAL_WEIGHT: f32 = 1.0;
+
+/// The share of an unpaired word's weight forgiven when the other name is fully paired.
+const UNPAIRED_DISCOUNT: f32 = 0.5;
+/// The factor for a family name without a partner.
+const FAMILY_NAME_MISMATCH: f32 = 0.75;
+/// How much of the score rests on pairs being equal outright rather than merely alike.
+const CORROBORATION: f32 = 0.15;
 
 /// A joined pair covers two words on one side: count both.
 fn joined_weight(query: &[WordView<'_>], name: &[WordView<'_>], pair: &WordPair) -> f32 {
@@ -245,8 +333,77 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
         return 1.0;
     }
     let exact = pairs.iter().filter(|p| !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Initial)).count();
-    0.85 + 0.15 * (exact as f32 / pairs.len() as f32)
+    1.0 - CORROBORATION + CORROBORATION * (exact as f32 / pairs.len() as f32)
 }
+
+/// A family name that finds no partner is strong evidence of another person: "BAZZI,
+/// Mohammad Ibrahim" is not "IBRAHIM, Muhammad", though every given name agrees.
+fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
+    let unpaired_family = |words: &[WordView<'_>], paired: &dyn Fn(usize) -> bool| {
+        let family: Vec<usize> = (0..words.len()).filter(|&i| words[i].surname).collect();
+        !family.is_empty() && !family.iter().any(|&i| paired(i))
+    };
+    let query_paired = |i: usize| pairs.iter().any(|p| p.query == i || (p.rule == Rule::Joined && p.query + 1 == i));
+    let name_paired = |i: usize| pairs.iter().any(|p| p.name == i || (p.rule == Rule::Joined && p.name + 1 == i));
+    // Both written "FAMILY, Given": the family names must meet each other.
+    let families_apart = query.iter().any(|w| w.surname)
+        && name.iter().any(|w| w.surname)
+        && !pairs.iter().any(|p| query[p.query].surname && name[p.name].surname);
+    if families_apart || unpaired_family(query, &query_paired) || unpaired_family(name, &name_paired) {
+        FAMILY_NAME_MISMATCH
+    } else {
+        1.0
+    }
+}
+
+/// A person's name is anchored by its family name and first given name ("SURNAME,
+/// Given ..." or "Given ... Family"). When every word of the shorter name has a partner
+/// and its anchors meet the other's anchors, the rest is middle names, patronymics and
+/// second surnames that one writer kept and another dropped: Dokka Umarov is Doku
+/// Khamatovich Umarov, "DIAZ, Francisco" is "DIAZ MADRIZ, Francisco Javier".
+fn same_person_structure(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> bool {
+    if query.len() < 2 || name.len() < 2 {
+        return false;
+    }
+    let shorter_is_query = query.len() <= name.len();
+    let shorter_len = query.len().min(name.len());
+    let covered = (0..shorter_len).all(|i| {
+        pairs.iter().any(|p| {
+            let at = if shorter_is_query { p.query } else { p.name };
+            at == i || (p.rule == Rule::Joined && at + 1 == i)
+        })
+    });
+    if !covered {
+        return false;
+    }
+    let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
+        return false;
+    };
+    // Anchors must agree outright: a shared skeleton or an initial is too weak to carry
+    // the rest of the name (Marial Chan is not Mireille Chahine).
+    let strong = |p: &&WordPair| !matches!(p.rule, Rule::Initial | Rule::Skeleton) && p.similarity >= 0.84;
+    let partner = |q: usize| pairs.iter().filter(strong).find(|p| p.query == q).map(|p| p.name);
+    let met: Vec<Option<usize>> = query_anchors.iter().map(|&q| partner(q)).collect();
+    let both_comma_form = query.iter().any(|w| w.surname) && name.iter().any(|w| w.surname);
+    if both_comma_form {
+        // "ALI, Hassan" and "HASSAN, Ali" name different people: family meets family.
+        return met == [Some(name_anchors[0]), Some(name_anchors[1])];
+    }
+    matches!(met.as_slice(), [Some(a), Some(b)] if a != b && name_anchors.contains(a) && name_anchors.contains(b))
+}
+
+/// The family name's first word and the first given name, by position.
+fn anchors(words: &[WordView<'_>]) -> Option<[usize; 2]> {
+    let family = words.iter().position(|w| w.surname);
+    match family {
+        Some(family) => words.iter().position(|w| !w.surname).map(|given| [family, given]),
+        None => Some([0, words.len() - 1]),
+    }
+}
+
+/// The floor a structurally matching person's name is lifted toward: its score becomes
+/// `STRUCTURE_BASE + (1 - STRUCTURE_BASE) * score`.
+const STRUCTURE_BASE: f32 = 0.6;
 
 /// A small cost for words out of order, so that among equals the same order wins.
 fn order_agreement(pairs: &[WordPair]) -> f32 {
@@ -279,13 +436,27 @@ mod tests {
         let weight = |w: &str| crate::matcher::words::class_of_folded(w).weight();
         let a: Vec<WordView<'_>> = av
             .iter()
-            .map(|(f, s)| WordView { folded: f, skeleton: s, weight: weight(f), group: None, abjad: false })
+            .map(|(f, s)| WordView {
+                folded: f,
+                skeleton: s,
+                weight: weight(f),
+                group: None,
+                abjad: false,
+                surname: false,
+            })
             .collect();
         let b: Vec<WordView<'_>> = bv
             .iter()
-            .map(|(f, s)| WordView { folded: f, skeleton: s, weight: weight(f), group: None, abjad: false })
+            .map(|(f, s)| WordView {
+                folded: f,
+                skeleton: s,
+                weight: weight(f),
+                group: None,
+                abjad: false,
+                surname: false,
+            })
             .collect();
-        align(&a, &b).score
+        align(&a, &b, false).score
     }
 
     #[test]

@@ -33,8 +33,13 @@ fn fold_letter(c: char) -> Option<char> {
 
 /// Romanizes one word of folded Arabic-script letters. A leading ال becomes a separate
 /// article "al"; و and ي are consonants (w, y) at the start of a word and long vowels
-/// (u, i) elsewhere; a final ه is the ta marbuta of most names and reads "a".
+/// (u, i) elsewhere; a final ه is the ta marbuta of most names and reads "a"; a leading
+/// ع reads "a" (Ali, Abd), elsewhere it is silent as in most romanizations.
 pub fn romanize_word(word: &str) -> String {
+    // The name of God keeps its article: عبد الله is Abdallah, not "abd al la".
+    if word == "الله" || word == "لله" {
+        return "allah".to_string();
+    }
     let letters: Vec<char> = word.chars().collect();
     let (article, body) = match letters.as_slice() {
         ['ا', 'ل', rest @ ..] if rest.len() >= 2 => ("al ", rest),
@@ -44,6 +49,8 @@ pub fn romanize_word(word: &str) -> String {
     for (i, &c) in body.iter().enumerate() {
         let last = i + 1 == body.len();
         latin.push_str(match c {
+            // Ain carries the word's first vowel in romanizations (Ali, Abd, Umar).
+            'ع' if i == 0 => "a",
             'و' if i == 0 => "w",
             'و' => "u",
             'ي' if i == 0 => "y",
@@ -118,5 +125,7 @@ mod tests {
         assert_eq!(romanize_word("الدوله"), "al dula");
         assert_eq!(romanize_word("حماس"), "hmas");
         assert_eq!(romanize_word("ولي"), "wli");
+        assert_eq!(romanize_word("علي"), "ali");
+        assert_eq!(romanize_word("الله"), "allah");
     }
 }

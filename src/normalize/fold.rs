@@ -19,6 +19,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("dh", "z"),
     ("th", "s"),
     ("ck", "k"),
+    ("c", "k"),
     ("ou", "u"),
     ("oo", "u"),
     ("ee", "i"),
@@ -34,7 +35,10 @@ const GROUPS: &[(&str, &str)] = &[
 /// a vowel), then a run of vowels to its first, doubled letters to one, and a final
 /// "h" after a vowel (rahmah = rahma) dropped.
 pub fn fold_word(word: &str) -> String {
-    if word.bytes().any(|b| b.is_ascii_digit()) || !word.is_ascii() {
+    // Short words and vowel-less ones are particles, initials and acronyms (PCC, DMR):
+    // folding them would only make different ones collide.
+    let too_short = word.len() <= 2 || !word.bytes().any(is_vowel);
+    if too_short || word.bytes().any(|b| b.is_ascii_digit()) || !word.is_ascii() {
         return word.to_string();
     }
     let grouped = replace_groups(word);
@@ -57,6 +61,12 @@ pub fn fold_word(word: &str) -> String {
     }
     if folded.len() > 2 && folded.last() == Some(&b'h') && is_vowel(folded[folded.len() - 2]) {
         folded.pop();
+    }
+    // Allah, Ullah, Ollah (Hizb Ullah, Amanat Ullah): one word whatever its first vowel.
+    // The spelling "allah" cannot come out of folding (doubles collapse), so no other
+    // word folds onto it.
+    if word.contains("ll") && matches!(folded.as_slice(), b"ala" | b"ula" | b"ila") {
+        return "allah".to_string();
     }
     String::from_utf8(folded).unwrap_or_default()
 }
@@ -102,13 +112,20 @@ pub fn skeleton(folded: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Word-level folds across a whole name: the "son of" particles to one word, and the
-/// "servant of" compounds (Abdul Rahman, Abd al-Rahman, Abdurrahman) to one word.
+/// Word-level folds across a whole name: the "son of" particles to one word, the
+/// "servant of" compounds (Abdul Rahman, Abd al-Rahman, Abdurrahman) to one word, and a
+/// kunya ("father of", "mother of": Abu Yasir, Umm Layth) to one word, since Abu Yasir
+/// is not a man named Yasir.
 pub fn fold_words(words: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
         let word = words[i].as_str();
+        if let Some((kunya, used)) = kunya(&words[i..]) {
+            out.push(kunya);
+            i += used;
+            continue;
+        }
         if matches!(word, "ibn" | "bin" | "ben" | "bn" | "bint" | "bent") {
             out.push("bin".to_string());
             i += 1;
@@ -123,6 +140,19 @@ pub fn fold_words(words: &[String]) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// "Abu Yasir", "Abu al-Khayr", "Umm Layth" as one word, and how many words it used.
+fn kunya(words: &[String]) -> Option<(String, usize)> {
+    let [first, next, ..] = words else {
+        return None;
+    };
+    if !matches!(first.as_str(), "abu" | "abou" | "abo" | "aboo" | "umm" | "um" | "om" | "oum" | "ummu") {
+        return None;
+    }
+    let parent = if matches!(first.as_str(), "umm" | "um" | "om" | "oum" | "ummu") { "um" } else { "abu" };
+    let (child, used) = if ABD_LINKS.contains(&next.as_str()) { (words.get(2)?, 3) } else { (next, 2) };
+    Some((format!("{parent}{}", fold_word(child)), used))
 }
 
 /// Articles that sit between "abd" and the name it is joined to.
@@ -151,7 +181,7 @@ fn servant_of(words: &[String]) -> Option<(String, usize)> {
                 .find_map(|link| tail.strip_prefix(link))
                 .or_else(|| tail.strip_prefix('u').filter(|t| t.len() > 3))
                 .unwrap_or(tail);
-            if tail.len() < 3 {
+            if tail.len() < 2 {
                 return None;
             }
             (tail.to_string(), 1)
@@ -165,7 +195,7 @@ fn servant_of(words: &[String]) -> Option<(String, usize)> {
     }
     let name = fold_word(&rest_of_first);
     // Abdullah, Abd Allah, Abdallah: every spelling of "Allah" has the lone consonant l.
-    let name = if skeleton(&name) == "l" { "ala".to_string() } else { name };
+    let name = if skeleton(&name) == "l" { "allah".to_string() } else { name };
     Some((format!("abd{name}"), used))
 }
 
@@ -194,6 +224,7 @@ mod tests {
         assert_eq!(fold_word("moussa"), fold_word("musa"));
         assert_eq!(fold_word("rahmah"), fold_word("rahma"));
         assert_eq!(fold_word("walid"), fold_word("valid"));
+        assert_eq!(fold_word("victor"), fold_word("viktor"));
     }
 
     #[test]
@@ -208,6 +239,22 @@ mod tests {
         assert_eq!(skeleton(&fold_word("mohamed")), "mhmd");
         assert_eq!(skeleton(&fold_word("aksenov")), skeleton(&fold_word("aksyonov")));
         assert_eq!(skeleton("aia"), "aia");
+    }
+
+    #[test]
+    fn short_words_and_acronyms_are_not_folded() {
+        assert_eq!(fold_word("pcc"), "pcc");
+        assert_ne!(fold_word("pcc"), fold_word("ppc"));
+        assert_eq!(fold_word("ssrc"), "ssrc");
+        assert_eq!(fold_word("sou"), fold_word("su"));
+        assert_eq!(fold_word("ullah"), fold_word("allah"));
+    }
+
+    #[test]
+    fn a_kunya_is_one_word() {
+        assert_eq!(fold_all("abu yasir hassan"), fold_all("abou yaser hassan"));
+        assert_eq!(fold_all("abu al khayr"), fold_all("abu khayr"));
+        assert_ne!(fold_all("abu yasir hassan").split(' ').next(), Some("yasir"));
     }
 
     #[test]
