@@ -98,7 +98,7 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         return None;
     }
     if a.group.is_some() && a.group == b.group {
-        return Some((0.9, Rule::Equivalent));
+        return Some((0.85, Rule::Equivalent));
     }
     if strip_article(a.folded) == Some(b.folded) || strip_article(b.folded) == Some(a.folded) {
         return Some((0.95, Rule::Article));
@@ -223,8 +223,10 @@ fn join_two_to_one(
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = two[i].abjad || one.first().is_some_and(|w| w.abjad);
         let joined_skeleton = crate::normalize::fold::skeleton(&joined);
+        let similar_length = |w: &WordView<'_>| w.folded.len().abs_diff(joined.len()) <= 2;
         let meets = |w: &WordView<'_>| {
-            w.folded == joined || (abjad && joined_skeleton.len() >= 3 && w.skeleton == joined_skeleton)
+            w.folded == joined
+                || (abjad && joined_skeleton.len() >= 3 && w.skeleton == joined_skeleton && similar_length(w))
         };
         if let Some(j) = (0..one.len()).find(|&j| !one_used[j] && meets(&one[j])) {
             two_used[i] = true;

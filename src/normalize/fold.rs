@@ -62,6 +62,12 @@ pub fn fold_word(word: &str) -> String {
     if folded.len() > 2 && folded.last() == Some(&b'h') && is_vowel(folded[folded.len() - 2]) {
         folded.pop();
     }
+    // A word is never folded into an article (air is not ar, eel is not el).
+    if crate::normalize::is_article(std::str::from_utf8(&folded).unwrap_or_default())
+        && !crate::normalize::is_article(word)
+    {
+        return word.to_string();
+    }
     // Allah, Ullah, Ollah (Hizb Ullah, Amanat Ullah): one word whatever its first vowel.
     // The spelling "allah" cannot come out of folding (doubles collapse), so no other
     // word folds onto it.
@@ -96,12 +102,17 @@ fn is_vowel(b: u8) -> bool {
 }
 
 /// The consonants of a folded word, doubled ones once: muhammad, mohamed and محمد all
-/// give "mhmd". The semivowel w (folded to v) is left out too, since Arabic script
-/// writes one letter for the consonant w and the vowel u: dawla and دولة both give "dl".
+/// give "mhmd". The semivowel w (folded to v) is left out inside a word, since Arabic
+/// script writes one letter for the consonant w and the vowel u: dawla and دولة give "dl".
 /// Words with no consonant keep their folded form.
 pub fn skeleton(folded: &str) -> String {
     let mut out: Vec<u8> = Vec::with_capacity(folded.len());
-    for b in folded.bytes().filter(|&b| !is_vowel(b) && b != b'v') {
+    for (i, b) in folded.bytes().enumerate() {
+        // A leading w/v is a consonant in every script (Walid, وليد); inside a word it
+        // may be the vowel u that Arabic writes with the same letter.
+        if is_vowel(b) || (b == b'v' && i > 0) {
+            continue;
+        }
         if out.last() != Some(&b) {
             out.push(b);
         }
