@@ -22,14 +22,12 @@ use canonym::matcher::{MatchConfig, Matcher, Outcome, Query};
 use canonym::normalize;
 use serde::Deserialize;
 
-/// Floors about 0.03 below what the matcher measured when they were written. The
-/// committed matcher (f0beaa4) measured precision 1.000, recall 0.755, false-positive
-/// rate 0.000; the matcher then in progress measured 0.988, 0.899 and 0.037. The recall
-/// floor follows the committed one: raise it once the better matcher is in. Raise floors
-/// when the matcher gets better; never lower them to make a change pass. The report
-/// printed on failure lists every query not answered right.
+/// Floors about 0.03 below what the matcher measured when they were written (263cde3:
+/// precision 0.988, recall 0.899, false-positive rate 0.037; the matcher before it:
+/// 1.000, 0.755, 0.000). Raise them when the matcher gets better; never lower them to
+/// make a change pass. The report printed on failure lists every query not answered right.
 const MIN_PRECISION: f64 = 0.955;
-const MIN_RECALL: f64 = 0.72;
+const MIN_RECALL: f64 = 0.87;
 const MAX_FALSE_POSITIVE_RATE: f64 = 0.07;
 
 const CATEGORIES: [&str; 7] = ["transliteration", "script", "acronym", "word_order", "spelling", "other", "negative"];
