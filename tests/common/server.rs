@@ -1,0 +1,106 @@
+//! Test helper: a real canonym gRPC server on 127.0.0.1:0, in this process, with a
+//! handle to call it, read its state and shut it down.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use canonym::aliases::load_builtin;
+use canonym::matcher::{MatchConfig, Matcher};
+use canonym::service::proto::resolver_client::ResolverClient;
+use canonym::service::{self, Limits, ServiceState, Snapshot, TableSource};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+
+/// The built-in table's matcher, built once per test binary.
+pub fn builtin_matcher() -> Arc<Matcher> {
+    static MATCHER: OnceLock<Arc<Matcher>> = OnceLock::new();
+    Arc::clone(MATCHER.get_or_init(|| {
+        let loaded = load_builtin().expect("the built-in table loads");
+        Arc::new(Matcher::new(Arc::new(loaded.table), MatchConfig::default()))
+    }))
+}
+
+/// State serving the built-in table with these limits.
+pub fn builtin_state(limits: Limits) -> Arc<ServiceState> {
+    let snapshot = Snapshot::new(builtin_matcher(), Duration::ZERO, Vec::new());
+    ServiceState::new(snapshot, TableSource::Builtin, MatchConfig::default(), limits)
+}
+
+/// A running server.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub state: Arc<ServiceState>,
+    stop: Option<oneshot::Sender<()>>,
+    pub task: JoinHandle<Result<(), service::ServeError>>,
+}
+
+impl TestServer {
+    /// Starts the public server over `state`.
+    pub async fn start(state: Arc<ServiceState>) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        let task = tokio::spawn(service::serve(listener, Arc::clone(&state), shutdown));
+        TestServer { addr, state, stop: Some(stop), task }
+    }
+
+    /// `http://127.0.0.1:port`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A connected channel.
+    pub async fn channel(&self) -> Channel {
+        connect(&self.url()).await
+    }
+
+    /// A Resolver client.
+    pub async fn client(&self) -> ResolverClient<Channel> {
+        ResolverClient::new(self.channel().await).max_decoding_message_size(64 * 1024 * 1024)
+    }
+
+    /// Asks the server to stop (it drains first).
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Connects, retrying for a few seconds while the server starts.
+pub async fn connect(url: &str) -> Channel {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match Channel::from_shared(url.to_string()).expect("url").connect().await {
+            Ok(channel) => return channel,
+            Err(error) if Instant::now() > deadline => panic!("cannot connect to {url}: {error}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
+/// Polls `check` until it returns Some or `timeout` passes.
+pub async fn eventually<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return Some(value);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
