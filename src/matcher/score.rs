@@ -9,6 +9,8 @@
 
 use strsim::{damerau_levenshtein, normalized_damerau_levenshtein};
 
+use crate::normalize::fold;
+
 /// One word as the scorer sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct WordView<'a> {
@@ -74,6 +76,31 @@ pub struct WordPair {
     pub similarity: f32,
     /// The rule that paired them.
     pub rule: Rule,
+    /// How many query words the pair covers (2 when two query words joined meet one).
+    pub query_span: u8,
+    /// How many name words the pair covers.
+    pub name_span: u8,
+}
+
+impl WordPair {
+    fn one_to_one(query: usize, name: usize, similarity: f32, rule: Rule) -> Self {
+        WordPair { query, name, similarity, rule, query_span: 1, name_span: 1 }
+    }
+
+    fn covers_query(&self, i: usize) -> bool {
+        (self.query..self.query + usize::from(self.query_span)).contains(&i)
+    }
+
+    fn covers_name(&self, i: usize) -> bool {
+        (self.name..self.name + usize::from(self.name_span)).contains(&i)
+    }
+}
+
+/// Which words of each side found a partner.
+fn paired_flags(query: usize, name: usize, pairs: &[WordPair]) -> (Vec<bool>, Vec<bool>) {
+    let query_paired = (0..query).map(|i| pairs.iter().any(|p| p.covers_query(i))).collect();
+    let name_paired = (0..name).map(|i| pairs.iter().any(|p| p.covers_name(i))).collect();
+    (query_paired, name_paired)
 }
 
 /// The alignment of a query to a name, and the score it gives.
@@ -93,8 +120,7 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     if a.folded == b.folded {
         return Some((1.0, Rule::Equal));
     }
-    let has_digit = |w: &str| w.bytes().any(|c| c.is_ascii_digit());
-    if has_digit(a.folded) || has_digit(b.folded) {
+    if fold::is_numeral(a.folded) || fold::is_numeral(b.folded) {
         return None;
     }
     if a.group.is_some() && a.group == b.group {
@@ -175,7 +201,7 @@ pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Ali
         if !query_used[qi] && !name_used[ni] {
             query_used[qi] = true;
             name_used[ni] = true;
-            pairs.push(WordPair { query: qi, name: ni, similarity, rule });
+            pairs.push(WordPair::one_to_one(qi, ni, similarity, rule));
         }
     }
     pairs.sort_by_key(|p| (p.query, p.name));
@@ -199,10 +225,10 @@ fn joined_pairs(
 ) -> Vec<WordPair> {
     let mut pairs = Vec::new();
     for (i, j) in join_two_to_one(query, name, query_used, name_used) {
-        pairs.push(WordPair { query: i, name: j, similarity: 0.95, rule: Rule::Joined });
+        pairs.push(WordPair { query: i, name: j, similarity: 0.95, rule: Rule::Joined, query_span: 2, name_span: 1 });
     }
     for (i, j) in join_two_to_one(name, query, name_used, query_used) {
-        pairs.push(WordPair { query: j, name: i, similarity: 0.95, rule: Rule::Joined });
+        pairs.push(WordPair { query: j, name: i, similarity: 0.95, rule: Rule::Joined, query_span: 1, name_span: 2 });
     }
     pairs
 }
@@ -219,10 +245,10 @@ fn join_two_to_one(
         if two_used[i] || two_used[i + 1] {
             continue;
         }
-        let joined = crate::normalize::fold::fold_word(&format!("{}{}", two[i].folded, two[i + 1].folded));
+        let joined = fold::fold_word(&format!("{}{}", two[i].folded, two[i + 1].folded));
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = two[i].abjad || one.first().is_some_and(|w| w.abjad);
-        let joined_skeleton = crate::normalize::fold::skeleton(&joined);
+        let joined_skeleton = fold::skeleton(&joined);
         let similar_length = |w: &WordView<'_>| w.folded.len().abs_diff(joined.len()) <= 2;
         let meets = |w: &WordView<'_>| {
             w.folded == joined
@@ -243,14 +269,7 @@ fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f3
     if total <= 0.0 {
         return 0.0;
     }
-    let mut matched = 0.0;
-    for pair in pairs {
-        let mut weight = query[pair.query].weight + name[pair.name].weight;
-        if pair.rule == Rule::Joined {
-            weight = joined_weight(query, name, pair);
-        }
-        matched += pair.similarity * weight;
-    }
+    let matched: f32 = pairs.iter().map(|pair| pair.similarity * pair_weight(query, name, pair)).sum();
     (matched / total).min(1.0)
 }
 
@@ -258,17 +277,7 @@ fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f3
 /// unpaired words (a middle name, a patronymic, a city) count half: a name written in
 /// full is the same name as its short form more often than not.
 fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let mut query_paired = vec![false; query.len()];
-    let mut name_paired = vec![false; name.len()];
-    for pair in pairs {
-        let span = if pair.rule == Rule::Joined { 2 } else { 1 };
-        for i in pair.query..(pair.query + span).min(query.len()) {
-            query_paired[i] = true;
-        }
-        for i in pair.name..(pair.name + span).min(name.len()) {
-            name_paired[i] = true;
-        }
-    }
+    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
     let unpaired = |words: &[WordView<'_>], paired: &[bool]| -> f32 {
         words.iter().zip(paired).filter(|(_, p)| !**p).map(|(w, _)| w.weight).sum()
     };
@@ -299,15 +308,12 @@ const FAMILY_NAME_MISMATCH: f32 = 0.75;
 /// How much of the score rests on pairs being equal outright rather than merely alike.
 const CORROBORATION: f32 = 0.15;
 
-/// A joined pair covers two words on one side: count both.
-fn joined_weight(query: &[WordView<'_>], name: &[WordView<'_>], pair: &WordPair) -> f32 {
-    let q = query[pair.query].weight + query.get(pair.query + 1).map_or(0.0, |w| w.weight);
-    let n = name[pair.name].weight + name.get(pair.name + 1).map_or(0.0, |w| w.weight);
-    if query.len() > name.len() {
-        q + name[pair.name].weight
-    } else {
-        query[pair.query].weight + n
-    }
+/// The weight of the words a pair covers, on both sides.
+fn pair_weight(query: &[WordView<'_>], name: &[WordView<'_>], pair: &WordPair) -> f32 {
+    let span = |words: &[WordView<'_>], start: usize, len: u8| -> f32 {
+        words.iter().skip(start).take(usize::from(len)).map(|w| w.weight).sum()
+    };
+    span(query, pair.query, pair.query_span) + span(name, pair.name, pair.name_span)
 }
 
 /// Numbers that disagree mean different entities (unit 46B vs 64E, vessel "No. 3").
@@ -321,8 +327,7 @@ fn number_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
 }
 
 fn numbers<'a>(words: &[WordView<'a>]) -> Vec<&'a str> {
-    let mut found: Vec<&str> =
-        words.iter().filter(|w| w.folded.bytes().any(|c| c.is_ascii_digit())).map(|w| w.folded).collect();
+    let mut found: Vec<&str> = words.iter().filter(|w| fold::is_numeral(w.folded)).map(|w| w.folded).collect();
     found.sort_unstable();
     found
 }
@@ -334,19 +339,22 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
     if pairs.is_empty() {
         return 1.0;
     }
-    let exact = pairs.iter().filter(|p| !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Initial)).count();
+    // A vowel or a letter apart in a long word (Zaldastanov / Zaldostanov) is as good as equal.
+    let exact = pairs
+        .iter()
+        .filter(|p| !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Initial) || p.similarity >= 0.92)
+        .count();
     1.0 - CORROBORATION + CORROBORATION * (exact as f32 / pairs.len() as f32)
 }
 
 /// A family name that finds no partner is strong evidence of another person: "BAZZI,
 /// Mohammad Ibrahim" is not "IBRAHIM, Muhammad", though every given name agrees.
 fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let unpaired_family = |words: &[WordView<'_>], paired: &dyn Fn(usize) -> bool| {
-        let family: Vec<usize> = (0..words.len()).filter(|&i| words[i].surname).collect();
-        !family.is_empty() && !family.iter().any(|&i| paired(i))
+    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
+    let unpaired_family = |words: &[WordView<'_>], paired: &[bool]| {
+        let mut family = words.iter().zip(paired).filter(|(w, _)| w.surname).peekable();
+        family.peek().is_some() && !family.any(|(_, &p)| p)
     };
-    let query_paired = |i: usize| pairs.iter().any(|p| p.query == i || (p.rule == Rule::Joined && p.query + 1 == i));
-    let name_paired = |i: usize| pairs.iter().any(|p| p.name == i || (p.rule == Rule::Joined && p.name + 1 == i));
     // Both written "FAMILY, Given": the family names must meet each other.
     let families_apart = query.iter().any(|w| w.surname)
         && name.iter().any(|w| w.surname)
@@ -367,15 +375,9 @@ fn same_person_structure(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &
     if query.len() < 2 || name.len() < 2 {
         return false;
     }
-    let shorter_is_query = query.len() <= name.len();
-    let shorter_len = query.len().min(name.len());
-    let covered = (0..shorter_len).all(|i| {
-        pairs.iter().any(|p| {
-            let at = if shorter_is_query { p.query } else { p.name };
-            at == i || (p.rule == Rule::Joined && at + 1 == i)
-        })
-    });
-    if !covered {
+    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
+    let shorter_paired = if query.len() <= name.len() { query_paired } else { name_paired };
+    if !shorter_paired.iter().all(|&p| p) {
         return false;
     }
     let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {

@@ -36,9 +36,9 @@ const GROUPS: &[(&str, &str)] = &[
 /// "h" after a vowel (rahmah = rahma) dropped.
 pub fn fold_word(word: &str) -> String {
     // Short words and vowel-less ones are particles, initials and acronyms (PCC, DMR):
-    // folding them would only make different ones collide.
+    // folding them would only make different ones collide. Numbers stay as written.
     let too_short = word.len() <= 2 || !word.bytes().any(is_vowel);
-    if too_short || word.bytes().any(|b| b.is_ascii_digit()) || !word.is_ascii() {
+    if too_short || is_numeral(word) || !word.is_ascii() {
         return word.to_string();
     }
     let grouped = replace_groups(word);
@@ -66,7 +66,7 @@ pub fn fold_word(word: &str) -> String {
     if crate::normalize::is_article(std::str::from_utf8(&folded).unwrap_or_default())
         && !crate::normalize::is_article(word)
     {
-        return word.to_string();
+        return grouped;
     }
     // Allah, Ullah, Ollah (Hizb Ullah, Amanat Ullah): one word whatever its first vowel.
     // The spelling "allah" cannot come out of folding (doubles collapse), so no other
@@ -77,13 +77,23 @@ pub fn fold_word(word: &str) -> String {
     String::from_utf8(folded).unwrap_or_default()
 }
 
+/// A number: digits anywhere (46B, 2014) or a Roman numeral of two or more letters
+/// (II, III, IV...: a lone I or V is more often an initial). Numbers never fold, and two
+/// names whose numbers differ are different entities (HAPPINESS II / HAPPINESS III).
+pub fn is_numeral(word: &str) -> bool {
+    const ROMAN: &[&str] = &["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv", "xx"];
+    word.bytes().any(|b| b.is_ascii_digit()) || ROMAN.contains(&word)
+}
+
 fn replace_groups(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     let mut rest = word;
     'outer: while !rest.is_empty() {
         for (from, to) in GROUPS {
             if let Some(after) = rest.strip_prefix(from) {
-                out.push_str(to);
+                // Before a vowel, the y of ey/ay is a glide (Sergeyevich = Sergeevich).
+                let glide = matches!(*from, "ey" | "ay") && after.bytes().next().is_some_and(is_vowel);
+                out.push_str(if glide { &from[..1] } else { to });
                 rest = after;
                 continue 'outer;
             }
@@ -113,6 +123,12 @@ pub fn skeleton(folded: &str) -> String {
         if is_vowel(b) || (b == b'v' && i > 0) {
             continue;
         }
+        // Letters that romanizations of one sound swap: Qasem / Ghasem, Zahra / Sahra.
+        let b = match b {
+            b'g' => b'k',
+            b'z' => b's',
+            other => other,
+        };
         if out.last() != Some(&b) {
             out.push(b);
         }
@@ -236,6 +252,9 @@ mod tests {
         assert_eq!(fold_word("rahmah"), fold_word("rahma"));
         assert_eq!(fold_word("walid"), fold_word("valid"));
         assert_eq!(fold_word("victor"), fold_word("viktor"));
+        assert_eq!(fold_word("sergeyevich"), fold_word("sergeevich"));
+        assert_eq!(fold_word("aous"), fold_word("aus"));
+        assert_eq!(skeleton(&fold_word("ghasem")), skeleton(&fold_word("qasem")));
     }
 
     #[test]
@@ -257,6 +276,7 @@ mod tests {
         assert_eq!(fold_word("pcc"), "pcc");
         assert_ne!(fold_word("pcc"), fold_word("ppc"));
         assert_eq!(fold_word("ssrc"), "ssrc");
+        assert_ne!(fold_word("iii"), fold_word("ii"));
         assert_eq!(fold_word("sou"), fold_word("su"));
         assert_eq!(fold_word("ullah"), fold_word("allah"));
     }
