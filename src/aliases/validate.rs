@@ -69,6 +69,9 @@ fn check_name_owners(entities: &[Entity], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// How close two written names must be (normalized Damerau-Levenshtein) to be flagged.
+const NEAR_DUPLICATE_SIMILARITY: f64 = 0.75;
+
 /// Names that differ only by romanization, word order or punctuation usually mean one
 /// entity entered twice; the curator decides, so this is a warning.
 fn warn_near_duplicates(entities: &[Entity], diagnostics: &mut Vec<Diagnostic>) {
@@ -90,7 +93,11 @@ fn warn_near_duplicates(entities: &[Entity], diagnostics: &mut Vec<Diagnostic>) 
                 }
                 Entry::Occupied(slot) => {
                     let (other, other_name, other_strict) = slot.get();
-                    if other.id == entity.id || *other_strict == strict {
+                    // Folding is deliberately loose (Angola and Anguilla fold alike); a warning
+                    // needs the written names to be close as well.
+                    let close =
+                        strsim::normalized_damerau_levenshtein(other_strict, &strict) >= NEAR_DUPLICATE_SIMILARITY;
+                    if other.id == entity.id || *other_strict == strict || !close {
                         continue;
                     }
                     let problem = Problem::NearDuplicate {

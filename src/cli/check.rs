@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use clap::Args;
 
+use super::print_line;
 use super::table::TableArgs;
 use crate::aliases::{self, Diagnostic, Source};
 use crate::cases::{self, CaseReport, CheckError};
@@ -48,8 +49,10 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let errors = diagnostics.iter().filter(|d| d.is_error()).count() + tally.errors;
     let warnings = diagnostics.iter().filter(|d| !d.is_error()).count();
-    println!("{what}: {entities} entities, {aliases} aliases, {errors} error(s), {warnings} warning(s)");
-    println!("{what}: {}", case_summary(&tally));
+    print_line(format_args!(
+        "{what}: {entities} entities, {aliases} aliases, {errors} error(s), {warnings} warning(s)"
+    ));
+    print_line(format_args!("{what}: {}", case_summary(&tally)));
     let failed = tally.report.as_ref().is_some_and(|r| !r.is_success());
     Ok(if errors == 0 && !failed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -59,11 +62,11 @@ fn run_cases(sources: &[Source], matcher: &Matcher) -> CaseTally {
     match cases::check(sources, matcher) {
         Ok(report) => CaseTally { errors: 0, report: Some(report) },
         Err(CheckError::Invalid(invalid)) => {
-            invalid.errors.iter().for_each(|error| println!("{error}"));
+            invalid.errors.iter().for_each(|error| print_line(error));
             CaseTally { errors: invalid.errors.len(), report: None }
         }
         Err(CheckError::Failed(report)) => {
-            report.failures.iter().for_each(|failure| println!("{failure}"));
+            report.failures.iter().for_each(|failure| print_line(failure));
             CaseTally { errors: 0, report: Some(report) }
         }
     }
@@ -77,7 +80,7 @@ fn read_cases_only(paths: &[PathBuf]) -> CaseTally {
         Ok(_) => Vec::new(),
         Err(invalid) => invalid.errors,
     };
-    errors.iter().for_each(|error| println!("{error}"));
+    errors.iter().for_each(|error| print_line(error));
     CaseTally { errors: errors.len(), report: None }
 }
 
@@ -90,6 +93,6 @@ fn case_summary(tally: &CaseTally) -> String {
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
-        println!("{diagnostic}");
+        print_line(diagnostic);
     }
 }
