@@ -13,6 +13,7 @@
 pub mod aliases;
 pub mod cases;
 pub mod cli;
+pub mod dedupe;
 pub mod matcher;
 pub mod normalize;
 pub mod service;

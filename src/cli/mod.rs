@@ -5,6 +5,7 @@
 
 mod check;
 mod compare;
+mod dedupe;
 mod diff;
 mod output;
 mod resolve;
@@ -39,6 +40,8 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Show which names an edit of the alias files changes: --before and --after tables.
     Diff(diff::DiffArgs),
+    /// Label every record of a dataset with an entity: known ids, or clusters of unknown names.
+    Dedupe(dedupe::DedupeArgs),
     /// Run the gRPC service.
     Serve(serve::ServeArgs),
 }
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Resolve(args) => resolve::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Dedupe(args) => dedupe::run(&args),
         Command::Serve(args) => serve::run(args),
     };
     match result {

@@ -1,0 +1,227 @@
+//! `canonym dedupe`: records in (CSV/TSV/JSONL, a file or stdin), the same records with
+//! an entity label each out, optional curated-TOML suggestions for the unknown clusters,
+//! and a summary on stderr.
+//!
+//! The input is read twice (names first, then records); stdin is spooled to a temporary
+//! file for that, so memory holds distinct names, never records. Exit 0 when every
+//! record was labelled, 1 when some were written back as errors, 2 when the command
+//! could not run. It never drops a record and never changes a record's own fields.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::table::TableArgs;
+use crate::dedupe::{self, records, suggest, DedupeConfig, DedupeError, Format, Progress as _, Summary};
+use crate::matcher::MatchConfig;
+
+/// Arguments of `dedupe`.
+#[derive(Debug, Args)]
+pub struct DedupeArgs {
+    #[command(flatten)]
+    table: TableArgs,
+    /// The records to label (`-` for stdin).
+    #[arg(long, value_name = "FILE|-")]
+    input: PathBuf,
+    /// The records' layout (the same for input and output).
+    #[arg(long, value_enum)]
+    format: FormatArg,
+    /// The column (CSV/TSV header) or key (JSONL) holding the name.
+    #[arg(long, default_value = "name")]
+    column: String,
+    /// Where to write the labelled records (`-` for stdout).
+    #[arg(long, value_name = "FILE|-")]
+    output: PathBuf,
+    /// Also write the unknown clusters as curated TOML for review.
+    #[arg(long, value_name = "FILE")]
+    suggest: Option<PathBuf>,
+    /// Only suggest clusters with at least this many distinct names (1: every unknown name).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    suggest_min_names: usize,
+    /// Scored neighbours fetched per unknown name when clustering.
+    #[arg(long, value_name = "K", default_value_t = DedupeConfig::default().neighbours)]
+    neighbours: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Tsv,
+    Jsonl,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Tsv => Format::Tsv,
+            FormatArg::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
+/// The input, readable twice.
+enum Input {
+    Path(PathBuf),
+    Spooled(File),
+}
+
+impl Input {
+    fn open(path: &Path) -> anyhow::Result<Input> {
+        if path.as_os_str() != "-" {
+            File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+            return Ok(Input::Path(path.to_path_buf()));
+        }
+        let mut spool = tempfile::tempfile().context("cannot create a temporary file to spool stdin")?;
+        io::copy(&mut io::stdin().lock(), &mut spool).context("<stdin>: cannot read")?;
+        Ok(Input::Spooled(spool))
+    }
+
+    fn reader(&self) -> anyhow::Result<Box<dyn Read + '_>> {
+        match self {
+            Input::Path(path) => {
+                let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+                Ok(Box::new(file))
+            }
+            Input::Spooled(file) => {
+                let mut file = file;
+                file.rewind().context("<stdin>: cannot rewind the spooled copy")?;
+                Ok(Box::new(file))
+            }
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Input::Path(path) => path.display().to_string(),
+            Input::Spooled(_) => "<stdin>".to_string(),
+        }
+    }
+}
+
+pub(crate) fn run(args: &DedupeArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let progress = ProgressLine::new();
+    progress.start("loading the table", 0);
+    let matcher = args.table.matcher(MatchConfig::default())?;
+    let config = DedupeConfig { neighbours: args.neighbours, ..DedupeConfig::default() };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
+    let input = Input::open(&args.input)?;
+    let format = Format::from(args.format);
+
+    progress.start("pass 1: reading names", 0);
+    let tally = records::tally(input.reader()?, format, &args.column, &|n| progress.bar.set_position(n))
+        .map_err(|e| located(&input.name(), e))?;
+    let distinct = tally.len();
+    let labels = pool.install(|| dedupe::dedupe(&matcher, tally, &config, &progress));
+
+    progress.start("pass 2: writing records", 0);
+    let output = open_output(&args.output)?;
+    let summary = records::label_records(input.reader()?, output, format, &args.column, &labels, &|n| {
+        progress.bar.set_position(n)
+    })
+    .map_err(|e| located(&input.name(), e))?;
+    progress.bar.finish_and_clear();
+    let timings = progress.timings();
+
+    if let Some(path) = &args.suggest {
+        let file = File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+        let written = suggest::write_suggestions(&labels, args.suggest_min_names, BufWriter::new(file))
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        eprintln!("{}: {written} suggested entities", path.display());
+    }
+    print_summary(&input.name(), &summary, distinct, started);
+    eprintln!("dedupe: time by phase: {timings}");
+    Ok(if summary.errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// A library error as `file:line: message` (line 1: the header or the first record).
+fn located(file: &str, error: DedupeError) -> anyhow::Error {
+    match error {
+        DedupeError::MissingColumn { .. } => anyhow::anyhow!("{file}:1: {error}"),
+        DedupeError::Csv(csv) => {
+            let line = csv.position().map_or(1, |p| p.line());
+            anyhow::anyhow!("{file}:{line}: {csv}")
+        }
+        other => anyhow::anyhow!("{file}: {other}"),
+    }
+}
+
+fn open_output(path: &Path) -> anyhow::Result<Box<dyn Write>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufWriter::with_capacity(1 << 20, io::stdout().lock())));
+    }
+    let file = File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+    Ok(Box::new(BufWriter::with_capacity(1 << 20, file)))
+}
+
+fn print_summary(input: &str, summary: &Summary, distinct: usize, started: Instant) {
+    for error in &summary.first_errors {
+        eprintln!("{input}:{}: {}", error.line, error.reason);
+    }
+    if summary.errors > summary.first_errors.len() as u64 {
+        eprintln!("{input}: ... and {} more record error(s)", summary.errors - summary.first_errors.len() as u64);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let rate = if seconds > 0.0 { summary.records as f64 / seconds } else { 0.0 };
+    eprintln!(
+        "dedupe: {} records, {distinct} distinct names: {} known, {} clustered, {} singleton, {} errors in {seconds:.1}s ({rate:.0} records/s)",
+        summary.records, summary.known, summary.clustered, summary.singleton, summary.errors
+    );
+}
+
+/// The progress line on stderr, hidden when stderr is not a terminal.
+/// Also times each phase, for the summary.
+struct ProgressLine {
+    bar: ProgressBar,
+    phases: std::sync::Mutex<Vec<(&'static str, Instant)>>,
+}
+
+impl ProgressLine {
+    fn new() -> Self {
+        let bar = if io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
+        if let Ok(style) = ProgressStyle::with_template("{msg}: {human_pos}/{human_len} {per_sec} {elapsed}") {
+            bar.set_style(style);
+        }
+        ProgressLine { bar, phases: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    /// `phase 1.2s, phase 0.3s, ...` up to now.
+    fn timings(&self) -> String {
+        let Ok(phases) = self.phases.lock() else {
+            return String::new();
+        };
+        let ends = phases.iter().skip(1).map(|p| p.1).chain(std::iter::once(Instant::now()));
+        phases
+            .iter()
+            .zip(ends)
+            .map(|((name, start), end)| format!("{name} {:.1}s", (end - *start).as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl dedupe::Progress for ProgressLine {
+    fn start(&self, phase: &'static str, total: u64) {
+        if let Ok(mut phases) = self.phases.lock() {
+            phases.push((phase, Instant::now()));
+        }
+        self.bar.set_message(phase);
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+    }
+
+    fn advance(&self, steps: u64) {
+        self.bar.inc(steps);
+    }
+}

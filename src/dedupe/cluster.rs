@@ -1,0 +1,385 @@
+//! Clustering unknown names: nodes (one per strict key) in, clusters out.
+//!
+//! 1. **Blocking by the index**: the nodes' representative spellings become a throwaway
+//!    alias table (one entity per node), indexed by a [`Matcher`] with the default
+//!    configuration; each node asks [`Matcher::similar`] for its `k` best-scored
+//!    neighbours. Only those pairs are ever scored: no all-pairs comparison.
+//! 2. **Edges**: a pair's score is the best of the two directions; pairs scoring at least
+//!    the member floor are kept, those reaching the link threshold are links.
+//! 3. **Centre-link with a complete-link guard**: nodes are visited most records first
+//!    (then most links, then by key); each node not yet taken becomes a centre and takes,
+//!    best score first, its linked neighbours not yet taken, each only when it also
+//!    scores at least the member floor with every member already taken. A chain A~B~C
+//!    with A far from C therefore never ends in one cluster.
+//!
+//! It never merges two nodes without a scored link to the centre, and its result depends
+//! only on the set of nodes, never on input order or thread timing.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use super::{cluster_id, DedupeConfig, Linkage, Progress};
+use crate::aliases::{AliasTable, Entity, EntityType, Equivalence, Location, Name};
+use crate::matcher::{MatchConfig, Matcher};
+
+/// A group of unknown spellings sharing one strict key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The strict key (`normalize::normalize`) the spellings share.
+    pub key: String,
+    /// Indexes of the spellings, in text order.
+    pub spellings: Vec<u32>,
+    /// The most frequent spelling (the first in text order among equals).
+    pub representative: u32,
+    /// Records holding any of the spellings.
+    pub records: u64,
+    /// The known table holds this key too (a name it shares between entities), so a
+    /// suggestion must not propose it again.
+    pub in_table: bool,
+}
+
+/// One cluster of nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// `new:` and a hash of the centre's key: stable for a given centre.
+    pub id: String,
+    /// The centre node.
+    pub centre: u32,
+    /// The member nodes: the centre first, then as they joined (best score first).
+    pub members: Vec<u32>,
+    /// Records held by all members.
+    pub records: u64,
+}
+
+/// Every node's cluster and its score with the centre.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clustering {
+    /// The clusters, in the order their centres were visited.
+    pub clusters: Vec<Cluster>,
+    /// For each node: its cluster's index and its score with the centre (1 for centres).
+    pub placement: Vec<(u32, f64)>,
+}
+
+/// Scored pairs around each node, sorted by neighbour, each pair in both lists.
+struct Graph {
+    neighbours: Vec<Vec<(u32, f64)>>,
+    /// The node's own neighbourhood query hit the `k` limit: pairs may be missing.
+    truncated: Vec<bool>,
+}
+
+impl Graph {
+    fn score(&self, a: u32, b: u32) -> Option<f64> {
+        let list = &self.neighbours[a as usize];
+        list.binary_search_by_key(&b, |&(n, _)| n).ok().map(|i| list[i].1)
+    }
+}
+
+/// Clusters `nodes`, whose spellings are `texts`, with the curated `equivalences` of the
+/// known table (so that the same words are equal here as in resolve).
+pub fn cluster_nodes(
+    nodes: &[Node],
+    texts: &[Box<str>],
+    equivalences: &[Equivalence],
+    config: &DedupeConfig,
+    progress: &dyn Progress,
+) -> Clustering {
+    if nodes.is_empty() {
+        return Clustering::default();
+    }
+    progress.start("indexing unknown names", nodes.len() as u64);
+    let matcher = node_matcher(nodes, texts, equivalences);
+    progress.start("scoring neighbours", nodes.len() as u64);
+    let graph = neighbour_graph(&matcher, nodes, texts, config, progress);
+    progress.start("clustering", nodes.len() as u64);
+    match config.linkage {
+        Linkage::Centre => centre_link(&matcher, nodes, texts, &graph, config),
+        Linkage::Average => average_link(&matcher, nodes, texts, &graph, config),
+    }
+}
+
+/// A matcher whose entities are the nodes: entity id = node index.
+fn node_matcher(nodes: &[Node], texts: &[Box<str>], equivalences: &[Equivalence]) -> Matcher {
+    let entities: Vec<Entity> = nodes
+        .iter()
+        .enumerate()
+        .map(|(index, node)| Entity {
+            id: index.to_string(),
+            kind: EntityType::Other,
+            name: Name::plain(texts[node.representative as usize].as_ref(), Location::line(String::new(), 0)),
+            aliases: Vec::new(),
+            wikidata: None,
+            note: None,
+            location: Location::line(String::new(), 0),
+        })
+        .collect();
+    let table = AliasTable::new(entities, equivalences.to_vec(), String::new());
+    Matcher::new(Arc::new(table), MatchConfig::default())
+}
+
+fn neighbour_graph(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    config: &DedupeConfig,
+    progress: &dyn Progress,
+) -> Graph {
+    let limit = config.neighbours + 1;
+    let found: Vec<(Vec<(u32, f64)>, bool)> = nodes
+        .par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .map(|(index, node)| {
+            let similar = matcher.similar(&texts[node.representative as usize], limit).unwrap_or_default();
+            let truncated = similar.len() >= limit;
+            let pairs = similar
+                .iter()
+                .filter(|c| c.score >= config.member_floor)
+                .filter_map(|c| c.entity_id.parse::<u32>().ok().map(|n| (n, c.score)))
+                .filter(|&(n, _)| n as usize != index)
+                .collect();
+            progress.advance(1);
+            (pairs, truncated)
+        })
+        .collect();
+    let truncated = found.iter().map(|(_, t)| *t).collect();
+    let mut neighbours: Vec<Vec<(u32, f64)>> = found.into_iter().map(|(pairs, _)| pairs).collect();
+    for index in 0..neighbours.len() {
+        for position in 0..neighbours[index].len() {
+            let (other, score) = neighbours[index][position];
+            neighbours[other as usize].push((index as u32, score));
+        }
+    }
+    neighbours.par_iter_mut().for_each(best_per_neighbour);
+    Graph { neighbours, truncated }
+}
+
+/// Sorts by neighbour and keeps each neighbour's best score.
+fn best_per_neighbour(list: &mut Vec<(u32, f64)>) {
+    list.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    list.dedup_by_key(|&mut (n, _)| n);
+}
+
+/// The order centres are chosen in: most records, most links, then by key.
+fn centre_order(nodes: &[Node], graph: &Graph, config: &DedupeConfig) -> Vec<u32> {
+    let links = |i: usize| graph.neighbours[i].iter().filter(|&&(_, s)| s >= config.link_threshold).count();
+    let mut order: Vec<(u64, usize, u32)> = (0..nodes.len()).map(|i| (nodes[i].records, links(i), i as u32)).collect();
+    // Node indexes follow key order, so the index breaks ties by key.
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    order.into_iter().map(|(_, _, i)| i).collect()
+}
+
+fn centre_link(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    config: &DedupeConfig,
+) -> Clustering {
+    const UNPLACED: u32 = u32::MAX;
+    let mut placement: Vec<(u32, f64)> = vec![(UNPLACED, 0.0); nodes.len()];
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for centre in centre_order(nodes, graph, config) {
+        if placement[centre as usize].0 != UNPLACED {
+            continue;
+        }
+        let cluster_index = clusters.len() as u32;
+        placement[centre as usize] = (cluster_index, 1.0);
+        let mut members = vec![centre];
+        let mut linked: Vec<(u32, f64)> = graph.neighbours[centre as usize]
+            .iter()
+            .copied()
+            .filter(|&(n, s)| s >= config.link_threshold && placement[n as usize].0 == UNPLACED)
+            .collect();
+        linked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (candidate, score) in linked {
+            let fits = members[1..]
+                .iter()
+                .all(|&member| pair_score(matcher, nodes, texts, graph, member, candidate) >= config.member_floor);
+            if fits {
+                placement[candidate as usize] = (cluster_index, score);
+                members.push(candidate);
+            }
+        }
+        let records = members.iter().map(|&m| nodes[m as usize].records).sum();
+        clusters.push(Cluster { id: cluster_id(&nodes[centre as usize].key), centre, members, records });
+    }
+    Clustering { clusters, placement }
+}
+
+/// The pair's score from the graph; when both neighbourhoods were cut at `k` the pair
+/// may have been cut off, so it is scored directly.
+fn pair_score(matcher: &Matcher, nodes: &[Node], texts: &[Box<str>], graph: &Graph, a: u32, b: u32) -> f64 {
+    if let Some(score) = graph.score(a, b) {
+        return score;
+    }
+    if !(graph.truncated[a as usize] && graph.truncated[b as usize]) {
+        return 0.0;
+    }
+    let text = |n: u32| texts[nodes[n as usize].representative as usize].as_ref();
+    let (left, right) = if a < b { (text(a), text(b)) } else { (text(b), text(a)) };
+    matcher.compare(left, right, None).map_or(0.0, |c| c.score)
+}
+
+/// Average-link agglomeration over the sparse graph: the two clusters with the highest
+/// average pair score merge first, while that average reaches the link threshold. A pair
+/// the graph does not hold scores 0, so a chain A~B~C with A far from C averages about
+/// half a link between {A, B} and C and does not merge.
+fn average_link(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    config: &DedupeConfig,
+) -> Clustering {
+    let mut groups: Vec<Group> = (0..nodes.len())
+        .map(|i| Group { members: vec![i as u32], links: graph.neighbours[i].clone(), version: 0 })
+        .collect();
+    let mut heap: BinaryHeap<MergeCandidate> = BinaryHeap::new();
+    for (a, group) in groups.iter().enumerate() {
+        for &(b, score) in &group.links {
+            if (a as u32) < b && score >= config.link_threshold {
+                heap.push(MergeCandidate::new(score, a as u32, b, 0, 0));
+            }
+        }
+    }
+    while let Some(candidate) = heap.pop() {
+        let (a, b) = (candidate.pair.0 .0, candidate.pair.1 .0);
+        if !candidate.is_current(&groups) {
+            continue;
+        }
+        let (kept, absorbed) = merge(&mut groups, a, b);
+        let kept_size = groups[kept as usize].members.len() as f64;
+        let version = groups[kept as usize].version;
+        for &(other, sum) in &groups[kept as usize].links {
+            let average = sum / (kept_size * groups[other as usize].members.len() as f64);
+            if average >= config.link_threshold {
+                let other_version = groups[other as usize].version;
+                heap.push(MergeCandidate::ordered(average, (kept, version), (other, other_version)));
+            }
+        }
+        debug_assert!(groups[absorbed as usize].members.is_empty());
+    }
+    clustering_from_groups(matcher, nodes, texts, graph, groups)
+}
+
+/// A cluster being formed: its nodes and the summed pair scores to each linked cluster.
+struct Group {
+    members: Vec<u32>,
+    links: Vec<(u32, f64)>,
+    version: u32,
+}
+
+/// Two clusters that may merge, best average first, then lowest ids.
+#[derive(Debug, PartialEq)]
+struct MergeCandidate {
+    average: f64,
+    pair: ((u32, u32), (u32, u32)),
+}
+
+impl MergeCandidate {
+    fn new(average: f64, a: u32, b: u32, version_a: u32, version_b: u32) -> Self {
+        MergeCandidate { average, pair: ((a, version_a), (b, version_b)) }
+    }
+
+    fn ordered(average: f64, a: (u32, u32), b: (u32, u32)) -> Self {
+        if a.0 < b.0 {
+            MergeCandidate { average, pair: (a, b) }
+        } else {
+            MergeCandidate { average, pair: (b, a) }
+        }
+    }
+
+    fn is_current(&self, groups: &[Group]) -> bool {
+        let current = |(id, version): (u32, u32)| {
+            let group = &groups[id as usize];
+            !group.members.is_empty() && group.version == version
+        };
+        current(self.pair.0) && current(self.pair.1)
+    }
+}
+
+impl Eq for MergeCandidate {}
+
+impl Ord for MergeCandidate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let ids = |c: &MergeCandidate| Reverse((c.pair.0 .0, c.pair.1 .0));
+        self.average.total_cmp(&other.average).then_with(|| ids(self).cmp(&ids(other)))
+    }
+}
+
+impl PartialOrd for MergeCandidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Merges two groups into the one with the lower id; returns (kept, absorbed).
+fn merge(groups: &mut [Group], a: u32, b: u32) -> (u32, u32) {
+    let (kept, absorbed) = if a < b { (a, b) } else { (b, a) };
+    let absorbed_group =
+        std::mem::replace(&mut groups[absorbed as usize], Group { members: Vec::new(), links: Vec::new(), version: 0 });
+    for &(other, sum) in &absorbed_group.links {
+        if other == kept {
+            continue;
+        }
+        add_link(&mut groups[kept as usize].links, other, sum);
+        let other_links = &mut groups[other as usize].links;
+        other_links.retain(|&(n, _)| n != absorbed);
+        add_link(other_links, kept, sum);
+    }
+    let kept_group = &mut groups[kept as usize];
+    kept_group.links.retain(|&(n, _)| n != absorbed);
+    kept_group.members.extend(absorbed_group.members);
+    kept_group.version += 1;
+    (kept, absorbed)
+}
+
+fn add_link(links: &mut Vec<(u32, f64)>, other: u32, sum: f64) {
+    match links.iter_mut().find(|(n, _)| *n == other) {
+        Some(link) => link.1 += sum,
+        None => links.push((other, sum)),
+    }
+}
+
+/// Each group becomes a cluster whose centre is its member with the most records (then
+/// the most links inside the cluster, then the first key); members score against it.
+fn clustering_from_groups(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    groups: Vec<Group>,
+) -> Clustering {
+    let mut placement: Vec<(u32, f64)> = vec![(0, 0.0); nodes.len()];
+    let mut clusters = Vec::new();
+    for group in groups.into_iter().filter(|g| !g.members.is_empty()) {
+        let inside = |node: u32| group.members.iter().filter(|&&m| graph.score(node, m).is_some()).count();
+        let mut ranked: Vec<(u64, usize, u32)> =
+            group.members.iter().map(|&m| (nodes[m as usize].records, inside(m), m)).collect();
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let centre = ranked[0].2;
+        let cluster_index = clusters.len() as u32;
+        let members: Vec<u32> = ranked.iter().map(|r| r.2).collect();
+        for &member in &members {
+            let score = if member == centre {
+                1.0
+            } else {
+                graph.score(centre, member).unwrap_or_else(|| direct_score(matcher, nodes, texts, centre, member))
+            };
+            placement[member as usize] = (cluster_index, score);
+        }
+        let records = members.iter().map(|&m| nodes[m as usize].records).sum();
+        clusters.push(Cluster { id: cluster_id(&nodes[centre as usize].key), centre, members, records });
+    }
+    Clustering { clusters, placement }
+}
+
+fn direct_score(matcher: &Matcher, nodes: &[Node], texts: &[Box<str>], a: u32, b: u32) -> f64 {
+    let text = |n: u32| texts[nodes[n as usize].representative as usize].as_ref();
+    let (left, right) = if a < b { (text(a), text(b)) } else { (text(b), text(a)) };
+    matcher.compare(left, right, None).map_or(0.0, |c| c.score)
+}

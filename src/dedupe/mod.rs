@@ -1,0 +1,167 @@
+//! Dedupe: every name of a dataset in, one entity label per name out.
+//!
+//! In: a [`NameTally`] (each distinct spelling with how many records hold it) and a
+//! [`Matcher`] over the known alias table. Out: a [`Dedupe`] that labels each spelling
+//! `known` (the table's entity, exactly as `resolve` answers), `clustered` (a cluster of
+//! unknown names spelled differently but scored alike by the matcher) or `singleton`
+//! (an unknown name alone), plus the clusters for curators ([`suggest`]).
+//!
+//! Work is done once per distinct spelling, never per record, and in parallel. Unknown
+//! names are grouped by strict key, indexed by a second [`Matcher`], and linked through
+//! its scored neighbourhoods ([`Matcher::similar`]): the index decides which pairs are
+//! compared, so the cost never grows with the square of the names. Clusters are formed
+//! by a centre-link rule with a complete-link guard ([`cluster`]): a chain A~B~C never
+//! puts A and C together unless they are alike too.
+//!
+//! It never reads or writes files itself except through [`records`], never decides a
+//! known name differently from `resolve`, and never depends on the order of the input:
+//! the same names and counts give the same labels and cluster ids.
+
+pub mod cluster;
+mod label;
+pub mod records;
+pub mod suggest;
+
+pub use label::{dedupe, Dedupe, Label, MatchKind, NameVerdict, Progress};
+pub use records::{Format, RecordError, Summary};
+
+use std::collections::HashMap;
+
+use crate::matcher::MatchConfig;
+
+/// How unknown names are clustered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DedupeConfig {
+    /// How many scored neighbours of each unknown name are fetched from the index.
+    pub neighbours: usize,
+    /// A name joins a centre's cluster only when its score with the centre reaches this.
+    pub link_threshold: f64,
+    /// Centre-link: ... and its score with every other member reaches this. Both rules:
+    /// scores below this are not kept in the neighbour graph (they count as 0).
+    pub member_floor: f64,
+    /// How clusters are formed from the scored pairs.
+    pub linkage: Linkage,
+}
+
+/// The rule that turns scored pairs into clusters. Neither is single-link: a chain of
+/// links never merges two names that are far apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linkage {
+    /// A centre takes its linked neighbours that also score the floor with every member.
+    Centre,
+    /// Clusters merge while the average score over all their cross pairs (0 for a pair
+    /// the graph does not hold) reaches the link threshold.
+    Average,
+}
+
+/// How far below the matcher's threshold the average-link bar sits. An average over all
+/// the pairs of two clusters is a stricter test than one pair's score, so the bar can be
+/// lower than resolve's; 0.07 was chosen on the dev set (see BENCHMARKS.md, "Dedupe").
+const LINK_BELOW_THRESHOLD: f64 = 0.07;
+
+/// Pair scores below this are left out of the neighbour graph (they count as 0): low
+/// enough to keep every pair that can matter in an average, high enough to bound memory.
+const GRAPH_FLOOR: f64 = 0.5;
+
+impl Default for DedupeConfig {
+    fn default() -> Self {
+        let threshold = MatchConfig::default().threshold;
+        DedupeConfig {
+            neighbours: 10,
+            link_threshold: threshold - LINK_BELOW_THRESHOLD,
+            member_floor: GRAPH_FLOOR,
+            linkage: Linkage::Average,
+        }
+    }
+}
+
+/// Errors of the dedupe library: reading and writing records.
+#[derive(Debug, thiserror::Error)]
+pub enum DedupeError {
+    /// The input or output failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The CSV/TSV reader or writer failed.
+    #[error("{0}")]
+    Csv(#[from] csv::Error),
+    /// A JSON value could not be written.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+    /// The header has no column of that name.
+    #[error("the header has no column `{column}` (columns: {header})")]
+    MissingColumn {
+        /// The column asked for.
+        column: String,
+        /// The header as read.
+        header: String,
+    },
+}
+
+/// Each distinct spelling of a name, with how many records hold it. Memory grows with
+/// the number of distinct spellings, not of records.
+#[derive(Debug, Clone, Default)]
+pub struct NameTally {
+    counts: HashMap<Box<str>, u64>,
+    records: u64,
+}
+
+impl NameTally {
+    /// An empty tally.
+    pub fn new() -> Self {
+        NameTally::default()
+    }
+
+    /// Counts one record holding `name`.
+    pub fn add(&mut self, name: &str) {
+        self.add_count(name, 1);
+    }
+
+    /// Counts `count` records holding `name`.
+    pub fn add_count(&mut self, name: &str, count: u64) {
+        self.records += count;
+        match self.counts.get_mut(name) {
+            Some(seen) => *seen += count,
+            None => {
+                self.counts.insert(name.into(), count);
+            }
+        }
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: NameTally) {
+        self.counts.reserve(other.counts.len());
+        for (name, count) in other.counts {
+            *self.counts.entry(name).or_default() += count;
+        }
+        self.records += other.records;
+    }
+
+    /// How many distinct spellings.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// True when no name was counted.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// How many records were counted.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// The spellings sorted by text, so that later work never depends on hashing order.
+    fn into_sorted(self) -> Vec<(Box<str>, u64)> {
+        let mut spellings: Vec<(Box<str>, u64)> = self.counts.into_iter().collect();
+        spellings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        spellings
+    }
+}
+
+/// A short, stable id for an unknown cluster: `new:` and 16 hex digits of the BLAKE3
+/// hash of its centre's strict key.
+pub fn cluster_id(centre_key: &str) -> String {
+    let hash = blake3::hash(centre_key.as_bytes());
+    format!("new:{}", &hash.to_hex()[..16])
+}

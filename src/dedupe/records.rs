@@ -1,0 +1,443 @@
+//! Records: CSV/TSV (with a header) or JSONL objects in, the same records with their
+//! labels out, streamed, in two passes over the input.
+//!
+//! - [`tally`] (pass 1) reads every record's name into a [`NameTally`];
+//! - [`label_records`] (pass 2) reads the input again and writes each record back with
+//!   `entity_id`, `entity_name`, `match` and `score` added (and `error`: always a column
+//!   in CSV/TSV, a key only on error rows in JSONL).
+//!
+//! A record never stays in memory longer than it takes to write it, and none is dropped:
+//! a bad record (missing column, invalid UTF-8, unparseable JSON, a name the matcher
+//! refuses) is written back with `match = "error"` and the reason. CSV/TSV output keeps
+//! the header's columns in order, then the added ones; JSONL output keeps the object's
+//! keys in order, then the added ones. Only a failing reader or writer, or a header
+//! without the name column, stops the run.
+
+use std::io::{BufRead, BufReader, Read, Write};
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::{Dedupe, DedupeError, Label, MatchKind, NameTally, NameVerdict};
+
+/// The columns added to every CSV/TSV record, in order.
+pub const ADDED_COLUMNS: [&str; 5] = ["entity_id", "entity_name", "match", "score", "error"];
+
+/// How many record errors a [`Summary`] keeps with their line, for the user to look at.
+const ERRORS_KEPT: usize = 10;
+
+/// The input's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated, header first.
+    Csv,
+    /// Tab-separated, header first.
+    Tsv,
+    /// One JSON object a line.
+    Jsonl,
+}
+
+/// A record that could not be labelled, with its 1-based line and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// Where the record starts.
+    pub line: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// What pass 2 wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Records written.
+    pub records: u64,
+    /// Labelled with a known entity.
+    pub known: u64,
+    /// In a cluster of unknown names.
+    pub clustered: u64,
+    /// Unknown and alone.
+    pub singleton: u64,
+    /// Written back as errors.
+    pub errors: u64,
+    /// The first few errors.
+    pub first_errors: Vec<RecordError>,
+}
+
+impl Summary {
+    fn count(&mut self, line: u64, outcome: &Result<Label<'_>, String>) {
+        self.records += 1;
+        match outcome {
+            Ok(label) => match label.kind {
+                MatchKind::Known => self.known += 1,
+                MatchKind::Clustered => self.clustered += 1,
+                MatchKind::Singleton => self.singleton += 1,
+            },
+            Err(reason) => {
+                self.errors += 1;
+                if self.first_errors.len() < ERRORS_KEPT {
+                    self.first_errors.push(RecordError { line, reason: reason.clone() });
+                }
+            }
+        }
+    }
+}
+
+/// Pass 1: every record's name, counted. `progress` is called with records read so far.
+pub fn tally<R: Read>(
+    input: R,
+    format: Format,
+    column: &str,
+    progress: &dyn Fn(u64),
+) -> Result<NameTally, DedupeError> {
+    let mut tally = NameTally::new();
+    match format {
+        Format::Csv | Format::Tsv => {
+            let mut reader = csv_reader(input, format);
+            let index = column_index(reader.byte_headers()?, column)?;
+            let mut record = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut record)? {
+                if let Ok(name) = csv_name(&record, index, column) {
+                    tally.add(name);
+                }
+                report_every(tally.records(), progress);
+            }
+        }
+        Format::Jsonl => {
+            let mut lines = Lines::new(input);
+            while let Some((_, line)) = lines.next_line()? {
+                if is_blank(line) {
+                    continue;
+                }
+                if let Ok(name) = json_name(line, column) {
+                    tally.add(&name);
+                }
+                report_every(tally.records(), progress);
+            }
+        }
+    }
+    progress(tally.records());
+    Ok(tally)
+}
+
+/// Pass 2: every record of `input`, written to `output` with its label.
+pub fn label_records<R: Read, W: Write>(
+    input: R,
+    output: W,
+    format: Format,
+    column: &str,
+    dedupe: &Dedupe,
+    progress: &dyn Fn(u64),
+) -> Result<Summary, DedupeError> {
+    let summary = match format {
+        Format::Csv | Format::Tsv => label_csv(input, output, format, column, dedupe, progress)?,
+        Format::Jsonl => label_jsonl(input, output, column, dedupe, progress)?,
+    };
+    progress(summary.records);
+    Ok(summary)
+}
+
+fn report_every(records: u64, progress: &dyn Fn(u64)) {
+    if records % 65_536 == 0 {
+        progress(records);
+    }
+}
+
+fn delimiter(format: Format) -> u8 {
+    if format == Format::Tsv {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+fn csv_reader<R: Read>(input: R, format: Format) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter(format))
+        .flexible(true)
+        .has_headers(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(input)
+}
+
+/// The position of `column` in the header (a UTF-8 byte-order mark is ignored).
+fn column_index(header: &csv::ByteRecord, column: &str) -> Result<usize, DedupeError> {
+    let names: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let field = if i == 0 { field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field) } else { field };
+            String::from_utf8_lossy(field).into_owned()
+        })
+        .collect();
+    names
+        .iter()
+        .position(|name| name == column)
+        .ok_or_else(|| DedupeError::MissingColumn { column: column.to_string(), header: names.join(", ") })
+}
+
+/// The record's name, or why it has none.
+fn csv_name<'r>(record: &'r csv::ByteRecord, index: usize, column: &str) -> Result<&'r str, String> {
+    let field = record
+        .get(index)
+        .ok_or_else(|| format!("missing column `{column}`: the record has {} field(s)", record.len()))?;
+    std::str::from_utf8(field).map_err(|e| format!("invalid UTF-8 in column `{column}`: {e}"))
+}
+
+fn label_csv<R: Read, W: Write>(
+    input: R,
+    output: W,
+    format: Format,
+    column: &str,
+    dedupe: &Dedupe,
+    progress: &dyn Fn(u64),
+) -> Result<Summary, DedupeError> {
+    let mut reader = csv_reader(input, format);
+    let header = reader.byte_headers()?.clone();
+    let index = column_index(&header, column)?;
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter(format))
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_writer(output);
+    let mut out_header = header.clone();
+    for added in ADDED_COLUMNS {
+        out_header.push_field(added.as_bytes());
+    }
+    writer.write_byte_record(&out_header)?;
+    let mut summary = Summary::default();
+    let mut record = csv::ByteRecord::new();
+    let mut labelled = csv::ByteRecord::new();
+    let mut score = String::new();
+    while reader.read_byte_record(&mut record)? {
+        let line = record.position().map_or(0, |p| p.line());
+        let outcome = csv_name(&record, index, column).and_then(|name| label_of(dedupe, name));
+        labelled.clear();
+        for field in record.iter() {
+            labelled.push_field(field);
+        }
+        for _ in record.len()..header.len() {
+            labelled.push_field(b"");
+        }
+        push_label_fields(&mut labelled, &outcome, &mut score);
+        writer.write_byte_record(&labelled)?;
+        summary.count(line, &outcome);
+        report_every(summary.records, progress);
+    }
+    writer.flush()?;
+    Ok(summary)
+}
+
+fn push_label_fields(record: &mut csv::ByteRecord, outcome: &Result<Label<'_>, String>, score: &mut String) {
+    match outcome {
+        Ok(label) => {
+            use std::fmt::Write as _;
+            score.clear();
+            let _ = write!(score, "{}", label.score);
+            record.push_field(label.entity_id.as_bytes());
+            record.push_field(label.entity_name.as_bytes());
+            record.push_field(label.kind.as_str().as_bytes());
+            record.push_field(score.as_bytes());
+            record.push_field(b"");
+        }
+        Err(reason) => {
+            for field in [&b""[..], b"", b"error", b"", reason.as_bytes()] {
+                record.push_field(field);
+            }
+        }
+    }
+}
+
+/// The label of a name, or why it has none.
+fn label_of<'d>(dedupe: &'d Dedupe, name: &str) -> Result<Label<'d>, String> {
+    match dedupe.verdict(name) {
+        NameVerdict::Labelled(label) => Ok(label),
+        NameVerdict::Rejected(error) => Err(error.to_string()),
+        NameVerdict::Unseen => Err("name was not seen in the first pass: the input changed between passes".into()),
+    }
+}
+
+/// Lines of a byte stream, end-of-line bytes removed, with 1-based numbers.
+struct Lines<R: Read> {
+    reader: BufReader<R>,
+    buffer: Vec<u8>,
+    number: u64,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(input: R) -> Self {
+        Lines { reader: BufReader::with_capacity(1 << 20, input), buffer: Vec::new(), number: 0 }
+    }
+
+    fn next_line(&mut self) -> std::io::Result<Option<(u64, &[u8])>> {
+        self.buffer.clear();
+        if self.reader.read_until(b'\n', &mut self.buffer)? == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        let mut line = self.buffer.as_slice();
+        if let Some(rest) = line.strip_suffix(b"\n") {
+            line = rest;
+        }
+        if let Some(rest) = line.strip_suffix(b"\r") {
+            line = rest;
+        }
+        Ok(Some((self.number, line)))
+    }
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+/// The `column` field of a JSON object line, read without building the object.
+fn json_name(line: &[u8], column: &str) -> Result<String, String> {
+    let text = std::str::from_utf8(line).map_err(|e| format!("invalid UTF-8: {e}"))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let field = FieldSeed { column }.deserialize(&mut deserializer).map_err(|e| json_reason(&e))?;
+    deserializer.end().map_err(|e| json_reason(&e))?;
+    match field {
+        Field::Text(name) => Ok(name),
+        Field::NotText => Err(format!("field `{column}` is not a string")),
+        Field::Missing => Err(format!("missing field `{column}`")),
+    }
+}
+
+fn json_reason(error: &serde_json::Error) -> String {
+    format!("not a JSON object: {error}")
+}
+
+/// The value of one key of a JSON object; the last one wins, as when the object is parsed.
+enum Field {
+    Text(String),
+    NotText,
+    Missing,
+}
+
+struct FieldSeed<'c> {
+    column: &'c str,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Field;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed<'_> {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Field, M::Error> {
+        let mut field = Field::Missing;
+        while let Some(is_column) = map.next_key_seed(KeyIs { column: self.column })? {
+            if is_column {
+                field = match map.next_value::<Value>()? {
+                    Value::String(text) => Field::Text(text),
+                    _ => Field::NotText,
+                };
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(field)
+    }
+}
+
+/// Reads a key and tells whether it is the column.
+struct KeyIs<'c> {
+    column: &'c str,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.column)
+    }
+}
+
+fn label_jsonl<R: Read, W: Write>(
+    input: R,
+    output: W,
+    column: &str,
+    dedupe: &Dedupe,
+    progress: &dyn Fn(u64),
+) -> Result<Summary, DedupeError> {
+    let mut lines = Lines::new(input);
+    let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
+    let mut summary = Summary::default();
+    while let Some((number, line)) = lines.next_line()? {
+        if is_blank(line) {
+            output.write_all(line)?;
+            output.write_all(b"\n")?;
+            continue;
+        }
+        let (object, outcome) = match parse_object(line) {
+            Ok(object) => {
+                let outcome = object_name(&object, column).and_then(|name| label_of(dedupe, name));
+                (object, outcome)
+            }
+            Err(reason) => {
+                let mut object = Map::new();
+                object.insert("record".into(), Value::String(String::from_utf8_lossy(line).into_owned()));
+                (object, Err(reason))
+            }
+        };
+        let object = with_label(object, &outcome);
+        serde_json::to_writer(&mut output, &object)?;
+        output.write_all(b"\n")?;
+        summary.count(number, &outcome);
+        report_every(summary.records, progress);
+    }
+    output.flush()?;
+    Ok(summary)
+}
+
+fn parse_object(line: &[u8]) -> Result<Map<String, Value>, String> {
+    let text = std::str::from_utf8(line).map_err(|e| format!("invalid UTF-8: {e}"))?;
+    serde_json::from_str::<Map<String, Value>>(text).map_err(|e| json_reason(&e))
+}
+
+fn object_name<'o>(object: &'o Map<String, Value>, column: &str) -> Result<&'o str, String> {
+    match object.get(column) {
+        Some(Value::String(name)) => Ok(name),
+        Some(_) => Err(format!("field `{column}` is not a string")),
+        None => Err(format!("missing field `{column}`")),
+    }
+}
+
+fn with_label(mut object: Map<String, Value>, outcome: &Result<Label<'_>, String>) -> Map<String, Value> {
+    match outcome {
+        Ok(label) => {
+            object.insert("entity_id".into(), Value::from(label.entity_id));
+            object.insert("entity_name".into(), Value::from(label.entity_name));
+            object.insert("match".into(), Value::from(label.kind.as_str()));
+            object.insert("score".into(), Value::from(label.score));
+        }
+        Err(reason) => {
+            object.insert("entity_id".into(), Value::Null);
+            object.insert("entity_name".into(), Value::Null);
+            object.insert("match".into(), Value::from("error"));
+            object.insert("score".into(), Value::Null);
+            object.insert("error".into(), Value::from(reason.as_str()));
+        }
+    }
+    object
+}
