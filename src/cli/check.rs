@@ -62,11 +62,11 @@ fn run_cases(sources: &[Source], matcher: &Matcher) -> CaseTally {
     match cases::check(sources, matcher) {
         Ok(report) => CaseTally { errors: 0, report: Some(report) },
         Err(CheckError::Invalid(invalid)) => {
-            invalid.errors.iter().for_each(|error| print_line(error));
+            invalid.errors.iter().for_each(print_line);
             CaseTally { errors: invalid.errors.len(), report: None }
         }
         Err(CheckError::Failed(report)) => {
-            report.failures.iter().for_each(|failure| print_line(failure));
+            report.failures.iter().for_each(print_line);
             CaseTally { errors: 0, report: Some(report) }
         }
     }
@@ -80,7 +80,7 @@ fn read_cases_only(paths: &[PathBuf]) -> CaseTally {
         Ok(_) => Vec::new(),
         Err(invalid) => invalid.errors,
     };
-    errors.iter().for_each(|error| print_line(error));
+    errors.iter().for_each(print_line);
     CaseTally { errors: errors.len(), report: None }
 }
 

@@ -250,7 +250,9 @@ pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
     if words.len() < 2 {
         return Vec::new();
     }
-    let initials = |words: &[&String]| words.iter().filter_map(|w| w.chars().next()).collect::<String>();
+    let initials = |words: &[&String]| {
+        words.iter().filter_map(|w| w.chars().next()).map(|c| c.to_ascii_lowercase()).collect::<String>()
+    };
     let all: Vec<&String> = words.iter().collect();
     let content: Vec<&String> =
         words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) != WordClass::Stop).collect();

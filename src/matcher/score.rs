@@ -136,7 +136,10 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     let edit = edit_similarity(a.folded, b.folded);
     let same_skeleton = a.skeleton == b.skeleton && short.folded.len() >= 3;
     let abjad = a.abjad || b.abjad;
-    let long_enough = a.skeleton.len() >= 3 || (a.skeleton.len() == 2 && (edit.is_some() || abjad));
+    // Two consonants are little to go on: also ask for a close spelling or, across
+    // scripts, the same first letter (قصي / Qusay, not سوئد / Assad).
+    let same_first = a.folded.as_bytes().first() == b.folded.as_bytes().first();
+    let long_enough = a.skeleton.len() >= 3 || (a.skeleton.len() == 2 && (edit.is_some() || (abjad && same_first)));
     if same_skeleton && long_enough {
         let vowels_agree = normalized_damerau_levenshtein(a.folded, b.folded) as f32;
         // Vowels romanized from Arabic script are guesses: the consonants are the evidence.

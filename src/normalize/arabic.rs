@@ -31,7 +31,8 @@ fn fold_letter(c: char) -> Option<char> {
     })
 }
 
-/// Romanizes one word of folded Arabic-script letters. A leading ال becomes a separate
+/// Romanizes one word of folded Arabic-script letters; a lone h is written `H` (see
+/// `letter`), which `fold::fold_word` lowers. A leading ال becomes a separate
 /// article "al"; و and ي are consonants (w, y) at the start of a word and long vowels
 /// (u, i) elsewhere; a final ه is the ta marbuta of most names and reads "a"; a leading
 /// ع reads "a" (Ali, Abd), elsewhere it is silent as in most romanizations.
@@ -48,12 +49,14 @@ pub fn romanize_word(word: &str) -> String {
     let mut latin = String::from(article);
     for (i, &c) in body.iter().enumerate() {
         let last = i + 1 == body.len();
+        let after_alif = i > 0 && body[i - 1] == 'ا';
         latin.push_str(match c {
             // Ain carries the word's first vowel in romanizations (Ali, Abd, Umar).
             'ع' if i == 0 => "a",
-            'و' if i == 0 => "w",
+            // After a long a, waw and yeh are consonants again: Rawi, Sayid.
+            'و' if i == 0 || after_alif => "w",
             'و' => "u",
-            'ي' if i == 0 => "y",
+            'ي' if i == 0 || after_alif => "y",
             'ي' => "i",
             'ه' if last && i > 0 => "a",
             c => letter(c),
@@ -69,7 +72,9 @@ fn letter(c: char) -> &'static str {
         'ت' => "t",
         'ث' => "th",
         'ج' => "j",
-        'ح' => "h",
+        // A single-letter h is written upper-case so that folding never reads it as
+        // the second half of a Latin digraph (ت ح is t-h, not th); folding lowers it.
+        'ح' => "H",
         'خ' => "kh",
         'د' => "d",
         'ذ' => "dh",
@@ -89,7 +94,7 @@ fn letter(c: char) -> &'static str {
         'ل' => "l",
         'م' => "m",
         'ن' => "n",
-        'ه' => "h",
+        'ه' => "H",
         'و' => "w",
         'ي' => "y",
         // Persian and Urdu letters.
@@ -121,9 +126,11 @@ mod tests {
     #[test]
     fn words_romanize_to_consonants_and_long_vowels() {
         assert_eq!(romanize_word("داعش"), "dash");
-        assert_eq!(romanize_word("محمود"), "mhmud");
+        assert_eq!(romanize_word("محمود"), "mHmud");
         assert_eq!(romanize_word("الدوله"), "al dula");
-        assert_eq!(romanize_word("حماس"), "hmas");
+        assert_eq!(romanize_word("حماس"), "Hmas");
+        assert_eq!(romanize_word("اتحاد"), "atHad");
+        assert_eq!(romanize_word("راوي"), "rawi");
         assert_eq!(romanize_word("ولي"), "wli");
         assert_eq!(romanize_word("علي"), "ali");
         assert_eq!(romanize_word("الله"), "allah");
