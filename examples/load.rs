@@ -56,6 +56,70 @@ struct Args {
     /// the matcher's fuzzy stage dominates).
     #[arg(long, value_enum, default_value = "mixed")]
     mix: Mix,
+    /// Instead of calling a server: write a synthetic JSONL alias table of about this
+    /// many names (5 per entity) to --table-path, and exit. Deterministic.
+    #[arg(long, value_name = "NAMES")]
+    generate_table: Option<usize>,
+    /// Where --generate-table writes.
+    #[arg(long, default_value = "table.jsonl")]
+    table_path: std::path::PathBuf,
+    /// While the load runs, reload the server's table through this admin address
+    /// every --reload-every-ms, writing one of two contents to --reload-file first so
+    /// every reload swaps a new version in. Prints each reload's server-side duration.
+    #[arg(long)]
+    admin_addr: Option<String>,
+    /// How often to reload (with --admin-addr).
+    #[arg(long, default_value_t = 1000)]
+    reload_every_ms: u64,
+    /// A small alias file the server also loads, rewritten before each reload.
+    #[arg(long)]
+    reload_file: Option<std::path::PathBuf>,
+}
+
+/// Syllables: the consonant carries the digit (vowels are folded by the matcher, so
+/// they carry none: each follows from its consonant).
+const ONSETS: [&str; 12] = ["b", "d", "f", "g", "k", "l", "m", "n", "r", "s", "h", "w"];
+const VOWELS: [&str; 5] = ["a", "o", "i", "u", "e"];
+const SUFFIXES: [&str; 8] =
+    ["Holdings", "Trading", "Shipping", "Industries", "Group", "Logistics", "Partners", "Energy"];
+
+/// A word that spells `n` in syllables: distinct numbers, distinct words.
+fn word(mut n: usize) -> String {
+    let mut word = String::new();
+    loop {
+        let digit = n % ONSETS.len();
+        word.push_str(ONSETS[digit]);
+        word.push_str(VOWELS[digit % VOWELS.len()]);
+        n /= ONSETS.len();
+        if n == 0 {
+            break;
+        }
+    }
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Writes a deterministic synthetic table: entity i is "<W(i)> <W(i*7919+13)> <suffix>"
+/// with four aliases (without the suffix, reordered, with "LLC", and its initials + W(i)).
+fn generate_table(names: usize, path: &std::path::Path) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let entities = names.div_ceil(5);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for i in 0..entities {
+        let (first, second) = (word(i + 1000), word(i * 7919 + 13));
+        let suffix = SUFFIXES[i % SUFFIXES.len()];
+        let name = format!("{first} {second} {suffix}");
+        let aliases = [
+            format!("{first} {second}"),
+            format!("{second} {first} {suffix}"),
+            format!("{first} {second} {suffix} LLC"),
+            format!("{first} {} {suffix}", &second[..1]),
+        ];
+        let line =
+            serde_json::json!({"id": format!("syn:{i}"), "type": "organization", "name": name, "aliases": aliases});
+        writeln!(out, "{line}")?;
+    }
+    out.flush()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,6 +163,11 @@ fn queries(mix: Mix) -> Vec<String> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    if let Some(names) = args.generate_table {
+        generate_table(names, &args.table_path)?;
+        println!("wrote {} entities ({names} names) to {}", names.div_ceil(5), args.table_path.display());
+        return Ok(());
+    }
     let queries = std::sync::Arc::new(queries(args.mix));
     let url = format!("http://{}", args.addr);
     let mut channels = Vec::new();
@@ -123,6 +192,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }));
     }
+    let reloader = args.admin_addr.clone().map(|admin| {
+        let (every, file) = (Duration::from_millis(args.reload_every_ms), args.reload_file.clone());
+        tokio::spawn(reload_loop(admin, every, file, deadline))
+    });
     let mut total = Tally::default();
     for worker in workers {
         let tally = worker.await?;
@@ -150,6 +223,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         total.names,
         total.errors
     );
+    if let Some(reloader) = reloader {
+        let durations = reloader.await?.map_err(|e| e.to_string())?;
+        let mean = durations.iter().sum::<f64>() / durations.len().max(1) as f64;
+        let max = durations.iter().copied().fold(0.0, f64::max);
+        println!("reloads={} mean_s={mean:.3} max_s={max:.3}", durations.len());
+    }
     println!(
         "calls/s={:.0} names/s={:.0} latency_ms p50={:.3} p90={:.3} p99={:.3} p99.9={:.3} max={:.3}",
         total.latencies_us.len() as f64 / elapsed,
@@ -247,4 +326,33 @@ async fn stream(
     }
     tally.latencies_us.push(micros(sent));
     tally
+}
+
+/// Reloads through the admin service until the deadline; the server-side durations.
+async fn reload_loop(
+    admin: String,
+    every: Duration,
+    file: Option<std::path::PathBuf>,
+    deadline: Instant,
+) -> Result<Vec<f64>, Box<dyn std::error::Error + Send + Sync>> {
+    use canonym::service::admin::proto::admin_client::AdminClient;
+    use canonym::service::admin::proto::ReloadRequest;
+    let mut client = AdminClient::new(Channel::from_shared(format!("http://{admin}"))?.connect().await?);
+    let mut durations = Vec::new();
+    let mut round = 0_usize;
+    while Instant::now() + every < deadline {
+        tokio::time::sleep(every).await;
+        if let Some(file) = &file {
+            let text = format!(
+                "{{\"id\": \"reload:marker\", \"type\": \"other\", \"name\": \"Reload Marker {}\"}}\n",
+                word(round % 2 + 7)
+            );
+            std::fs::write(file, text)?;
+        }
+        let attempt = client.reload(ReloadRequest {}).await?.into_inner().attempt.unwrap_or_default();
+        durations.push(attempt.duration_seconds);
+        println!("reload {round}: outcome={} took_s={:.3}", attempt.outcome, attempt.duration_seconds);
+        round += 1;
+    }
+    Ok(durations)
 }

@@ -27,6 +27,16 @@ pub struct ServeArgs {
     /// Serve Prometheus metrics over HTTP at this address (off unless set).
     #[arg(long, env = "CANONYM_METRICS_ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// Serve the Admin service (Reload, Status) at this address: `PORT` (on 127.0.0.1)
+    /// or `HOST:PORT`. Off unless set; never on the public address.
+    #[arg(long, env = "CANONYM_ADMIN_ADDR", value_parser = admin_addr)]
+    admin_addr: Option<SocketAddr>,
+    /// Require this token on admin calls (`authorization: Bearer <token>`).
+    #[arg(long, env = "CANONYM_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Do not watch the alias paths for changes (SIGHUP and Admin.Reload still reload).
+    #[arg(long, env = "CANONYM_NO_WATCH")]
+    no_watch: bool,
     /// Most names in one ResolveBatch.
     #[arg(long, env = "CANONYM_MAX_BATCH", default_value_t = 10_000)]
     max_batch: usize,
@@ -81,6 +91,32 @@ async fn serve(args: ServeArgs, state: Arc<ServiceState>, started: Instant) -> a
         let shutdown = wait_for(stopped.clone());
         tasks.spawn(async move { service::serve_metrics(metrics, state, shutdown).await.map_err(anyhow::Error::from) });
     }
+    if let Some(admin_addr) = args.admin_addr {
+        let admin = tokio::net::TcpListener::bind(admin_addr)
+            .await
+            .with_context(|| format!("cannot listen on {admin_addr} for the admin service"))?;
+        tracing::info!(
+            addr = %admin.local_addr().unwrap_or(admin_addr),
+            token = args.admin_token.is_some(),
+            "admin service"
+        );
+        let (state, token, shutdown) = (Arc::clone(&state), args.admin_token.clone(), wait_for(stopped.clone()));
+        tasks.spawn(
+            async move { service::serve_admin(admin, state, token, shutdown).await.map_err(anyhow::Error::from) },
+        );
+    }
+    let _watch = if args.no_watch {
+        None
+    } else {
+        match service::watch(Arc::clone(&state)) {
+            Ok(handle) => handle,
+            Err(error) => {
+                tracing::warn!("cannot watch the alias paths ({error}); reload with SIGHUP or Admin.Reload");
+                None
+            }
+        }
+    };
+    tokio::spawn(service::reload_on_sighup(Arc::clone(&state)));
     let snapshot = state.snapshot();
     let table = snapshot.matcher().table();
     tracing::info!(
@@ -104,6 +140,14 @@ async fn serve(args: ServeArgs, state: Arc<ServiceState>, started: Instant) -> a
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `PORT` (on 127.0.0.1) or `HOST:PORT`.
+fn admin_addr(value: &str) -> Result<SocketAddr, String> {
+    if let Ok(port) = value.parse::<u16>() {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    value.parse().map_err(|e| format!("expected PORT or HOST:PORT: {e}"))
 }
 
 /// Resolves when the stop flag is raised.

@@ -5,15 +5,20 @@
 //! - [`resolver`]: the `canonym.v1.Resolver` RPCs.
 //! - [`convert`]: proto <-> library, and the one mapping of library errors to statuses.
 //! - [`metrics`]: Prometheus counters and their HTTP endpoint.
+//! - [`reload`]: validated, atomic table reloads; [`watch`]: reloading on file changes.
+//! - [`admin`]: the `canonym.admin.v1.Admin` service, on its own address only.
 //!
 //! [`serve`] runs the public port: Resolver, `grpc.health.v1` and server reflection. It
 //! must never expose anything else there, never panic on any request bytes, and on
 //! shutdown it stops accepting, reports NOT_SERVING, and lets in-flight calls finish.
 
+pub mod admin;
 pub mod convert;
 pub mod metrics;
+pub mod reload;
 pub mod resolver;
 pub mod state;
+pub mod watch;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -24,9 +29,12 @@ use tokio_stream::StreamExt;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
+pub use admin::{serve_admin, AdminService, BearerToken};
 pub use metrics::{serve_metrics, Metrics, ReloadResult, Rpc};
+pub use reload::{reload_on_sighup, ReloadAttempt, ReloadOutcome, ReloadProblem, Trigger};
 pub use resolver::ResolverService;
 pub use state::{Limits, ServiceState, Snapshot, TableSource};
+pub use watch::{watch, WatchHandle};
 
 /// Generated protobuf types and service stubs of `canonym.v1`.
 #[allow(missing_docs, clippy::all, clippy::pedantic)]

@@ -152,6 +152,7 @@ pub struct ServiceState {
     metrics: Metrics,
     started: Instant,
     pub(crate) open_streams: Arc<Semaphore>,
+    pub(crate) reloads: super::reload::ReloadState,
 }
 
 impl ServiceState {
@@ -165,6 +166,7 @@ impl ServiceState {
             limits,
             metrics: Metrics::default(),
             started: Instant::now(),
+            reloads: super::reload::ReloadState::default(),
         })
     }
 
@@ -203,6 +205,11 @@ impl ServiceState {
     /// The counters.
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
+    }
+
+    /// The reload history.
+    pub fn reloads(&self) -> &super::reload::ReloadState {
+        &self.reloads
     }
 
     /// How long the server has been up.

@@ -104,3 +104,73 @@ where
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+/// A server over alias files that reloads: public port, admin port, optional watcher.
+pub struct ReloadingServer {
+    pub public: TestServer,
+    pub admin_addr: SocketAddr,
+    admin_stop: Option<oneshot::Sender<()>>,
+    _watch: Option<service::WatchHandle>,
+}
+
+impl ReloadingServer {
+    /// Loads `paths`, serves them, the admin service (with `token`), and watches the
+    /// paths when `watch` is set.
+    pub async fn start(paths: Vec<std::path::PathBuf>, token: Option<&str>, watch: bool) -> ReloadingServer {
+        let source = TableSource::Paths(paths);
+        let state = ServiceState::load(source, MatchConfig::default(), Limits::default()).expect("the table loads");
+        let public = TestServer::start(Arc::clone(&state)).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind admin");
+        let admin_addr = listener.local_addr().expect("admin addr");
+        let (admin_stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(service::serve_admin(listener, Arc::clone(&state), token.map(str::to_string), async move {
+            let _ = stopped.await;
+        }));
+        let watch = if watch { service::watch(Arc::clone(&state)).expect("watching starts") } else { None };
+        ReloadingServer { public, admin_addr, admin_stop: Some(admin_stop), _watch: watch }
+    }
+
+    /// An Admin client, sending `token` as a bearer token when given.
+    pub async fn admin(
+        &self,
+        token: Option<&str>,
+    ) -> canonym::service::admin::proto::admin_client::AdminClient<
+        tonic::service::interceptor::InterceptedService<Channel, BearerMetadata>,
+    > {
+        let channel = connect(&format!("http://{}", self.admin_addr)).await;
+        canonym::service::admin::proto::admin_client::AdminClient::with_interceptor(
+            channel,
+            BearerMetadata(token.map(str::to_string)),
+        )
+    }
+}
+
+impl Drop for ReloadingServer {
+    fn drop(&mut self) {
+        self.public.stop();
+        if let Some(stop) = self.admin_stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Adds `authorization: Bearer <token>` to every call, when it has a token.
+#[derive(Clone)]
+pub struct BearerMetadata(pub Option<String>);
+
+impl tonic::service::Interceptor for BearerMetadata {
+    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(token) = &self.0 {
+            let value = format!("Bearer {token}").parse().expect("ascii token");
+            request.metadata_mut().insert("authorization", value);
+        }
+        Ok(request)
+    }
+}
+
+/// Replaces a file the way editors save: write a temporary file beside it, rename over.
+pub fn save_like_an_editor(path: &std::path::Path, text: &str) {
+    let temporary = path.with_extension("swp-tmp");
+    std::fs::write(&temporary, text).expect("write the temporary file");
+    std::fs::rename(&temporary, path).expect("rename over the original");
+}
