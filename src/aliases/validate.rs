@@ -69,7 +69,15 @@ fn check_name_owners(entities: &[Entity], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// How close two written names must be (normalized Damerau-Levenshtein) to be flagged.
+/// The words of a strict key in sorted order, so word order does not count as distance.
+fn sorted_words(strict: &str) -> String {
+    let mut words: Vec<&str> = strict.split(' ').collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+/// How close two written names must be (normalized Damerau-Levenshtein over their
+/// sorted words) to be flagged.
 const NEAR_DUPLICATE_SIMILARITY: f64 = 0.75;
 
 /// Names that differ only by romanization, word order or punctuation usually mean one
@@ -95,8 +103,9 @@ fn warn_near_duplicates(entities: &[Entity], diagnostics: &mut Vec<Diagnostic>) 
                     let (other, other_name, other_strict) = slot.get();
                     // Folding is deliberately loose (Angola and Anguilla fold alike); a warning
                     // needs the written names to be close as well.
-                    let close =
-                        strsim::normalized_damerau_levenshtein(other_strict, &strict) >= NEAR_DUPLICATE_SIMILARITY;
+                    let similarity =
+                        strsim::normalized_damerau_levenshtein(&sorted_words(other_strict), &sorted_words(&strict));
+                    let close = similarity >= NEAR_DUPLICATE_SIMILARITY;
                     if other.id == entity.id || *other_strict == strict || !close {
                         continue;
                     }

@@ -39,7 +39,7 @@ pub struct MatchConfig {
 
 impl Default for MatchConfig {
     fn default() -> Self {
-        MatchConfig { threshold: 0.84, margin: 0.1, acronym_score: 0.86 }
+        MatchConfig { threshold: 0.82, margin: 0.1, acronym_score: 0.86 }
     }
 }
 

@@ -386,10 +386,16 @@ fn same_person_structure(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &
     let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
         return false;
     };
-    // Anchors must agree outright: a shared skeleton or an initial is too weak to carry
-    // the rest of the name (Marial Chan is not Mireille Chahine).
-    let strong = |p: &&WordPair| !matches!(p.rule, Rule::Initial | Rule::Skeleton) && p.similarity >= 0.84;
-    let partner = |q: usize| pairs.iter().filter(strong).find(|p| p.query == q).map(|p| p.name);
+    // Anchors must agree: outright, or by a close spelling (Ihor / Igor); a shared
+    // skeleton may carry one anchor (Sergey / Sergiy) but not both (Marial Chan is not
+    // Mireille Chahine), and an initial none.
+    let anchor_pair = |q: usize| pairs.iter().find(|p| p.query == q && p.rule != Rule::Initial && p.similarity >= 0.8);
+    let skeleton_anchors =
+        query_anchors.iter().filter_map(|&q| anchor_pair(q)).filter(|p| p.rule == Rule::Skeleton).count();
+    if skeleton_anchors > 1 {
+        return false;
+    }
+    let partner = |q: usize| anchor_pair(q).map(|p| p.name);
     let met: Vec<Option<usize>> = query_anchors.iter().map(|&q| partner(q)).collect();
     let both_comma_form = query.iter().any(|w| w.surname) && name.iter().any(|w| w.surname);
     if both_comma_form {

@@ -32,8 +32,8 @@ const GROUPS: &[(&str, &str)] = &[
 ];
 
 /// Folds one word: letter groups, then vowels (e~i, o~u, y~i except a leading y before
-/// a vowel), then a run of vowels to its first, doubled letters to one, and a final
-/// "h" after a vowel (rahmah = rahma) dropped.
+/// a vowel), doubled letters to one, and a final "h" after a vowel (rahmah = rahma)
+/// dropped.
 pub fn fold_word(word: &str) -> String {
     // Short words and vowel-less ones are particles, initials and acronyms (PCC, DMR):
     // folding them would only make different ones collide. Numbers stay as written.
@@ -57,9 +57,8 @@ pub fn fold_word(word: &str) -> String {
             b'o' => b'u',
             other => other,
         };
-        let prev = folded.last().copied();
-        let vowel_run = prev.is_some_and(is_vowel) && is_vowel(c);
-        if prev == Some(c) || vowel_run {
+        // Doubled letters once; a run of different vowels is kept (Ryauzow is not Rizow).
+        if folded.last() == Some(&c) {
             continue;
         }
         folded.push(c);
