@@ -263,11 +263,17 @@ async fn pump(
     tokio::pin!(late);
     let mut index = 0;
     loop {
-        let next = tokio::select! {
-            biased;
-            () = sender.closed() => Next::ClientGone,
-            () = &mut late => Next::Late,
-            message = inbound.message() => Next::Message(message),
+        // Without a deadline, wait on the next message alone: a client that leaves
+        // resets the stream (an error here) or fails the next send.
+        let next = if deadline.is_none() {
+            Next::Message(inbound.message().await)
+        } else {
+            tokio::select! {
+                biased;
+                () = sender.closed() => Next::ClientGone,
+                () = &mut late => Next::Late,
+                message = inbound.message() => Next::Message(message),
+            }
         };
         let request = match next {
             Next::Message(Ok(Some(request))) => request,
