@@ -9,7 +9,8 @@
 //! - postings from each word to the names that hold it;
 //! - acronyms derived from multi-word names.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use super::words::{canonical_legal_forms, class_of_folded, WordClass};
 use crate::aliases::{AliasTable, EntityType};
@@ -43,6 +44,43 @@ pub(crate) struct VocabWord {
     pub(crate) postings: Vec<u32>,
 }
 
+/// Everything the index needs from one name, computed without the index (in parallel).
+struct PreparedName {
+    entity: u32,
+    alias: u32,
+    strict: Box<str>,
+    folded: Vec<String>,
+    loose: Box<str>,
+    acronyms: Vec<String>,
+    exact_only: bool,
+    abjad: bool,
+    surname_words: u8,
+}
+
+impl PreparedName {
+    fn new(entity: u32, kind: EntityType, alias: u32, text: &str, exact: bool) -> Self {
+        let analyzed = normalize::analyze(text);
+        let folded = name_words(&analyzed);
+        let exact_only = exact || !normalize::is_fuzzy_script(&analyzed.strict);
+        let loose = normalize::Analyzed { folded: folded.clone(), ..Default::default() }.loose_key();
+        // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
+        let acronyms =
+            if kind == EntityType::Person || exact_only { Vec::new() } else { derived_acronyms(&analyzed.latin) };
+        let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
+        PreparedName {
+            entity,
+            alias,
+            strict: analyzed.strict.into_boxed_str(),
+            folded,
+            loose: loose.into_boxed_str(),
+            acronyms,
+            exact_only,
+            abjad: analyzed.abjad,
+            surname_words,
+        }
+    }
+}
+
 /// The immutable lookup structures over one table.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
@@ -58,6 +96,9 @@ pub(crate) struct Index {
     by_skeleton: HashMap<Box<str>, Vec<u32>>,
     /// (hash of a word with one letter deleted, word id), sorted for binary search.
     deletes: Vec<(u64, u32)>,
+    /// Where each run of `deletes` with the same top 16 hash bits starts, so a lookup
+    /// searches a few dozen entries, not millions.
+    delete_buckets: Vec<u32>,
 }
 
 /// The words of a name ready for the index or the scorer: romanized, legal forms in one
@@ -82,40 +123,50 @@ impl Index {
             }
             index.groups.push(words);
         }
+        let mut listed: Vec<(u32, EntityType, u32, &str, bool)> = Vec::with_capacity(table.name_count());
         for (entity_index, entity) in table.entities().iter().enumerate() {
             let aliases = entity.aliases.iter().enumerate().map(|(i, a)| (i as u32, a));
             for (alias, name) in std::iter::once((PRIMARY, &entity.name)).chain(aliases) {
-                index.add_name(entity_index as u32, entity.kind, alias, &name.text, name.exact);
+                listed.push((entity_index as u32, entity.kind, alias, &name.text, name.exact));
             }
+        }
+        // Analysis is most of the build and needs nothing shared: all cores do it.
+        let prepared: Vec<PreparedName> = listed
+            .par_iter()
+            .map(|&(entity, kind, alias, text, exact)| PreparedName::new(entity, kind, alias, text, exact))
+            .collect();
+        index.reserve(prepared.len());
+        for name in prepared {
+            index.add_name(name);
         }
         index.finish_deletes();
         index
     }
 
-    fn add_name(&mut self, entity: u32, kind: EntityType, alias: u32, text: &str, exact_only: bool) {
-        let analyzed = normalize::analyze(text);
+    fn reserve(&mut self, names: usize) {
+        self.names.reserve(names);
+        self.strict.reserve(names);
+        self.loose.reserve(names);
+    }
+
+    fn add_name(&mut self, name: PreparedName) {
         let id = self.names.len() as u32;
-        push_unique(self.strict.entry(analyzed.strict.clone().into_boxed_str()).or_default(), id);
-        let folded = name_words(&analyzed);
-        let mut word_ids = Vec::with_capacity(folded.len());
-        let exact_only = exact_only || !normalize::is_fuzzy_script(&analyzed.strict);
-        if !exact_only {
-            for word in &folded {
+        push_unique(self.strict.entry(name.strict).or_default(), id);
+        let mut word_ids = Vec::with_capacity(name.folded.len());
+        if !name.exact_only {
+            for word in &name.folded {
                 let word_id = self.word_id(word);
                 push_unique(&mut self.words[word_id as usize].postings, id);
                 word_ids.push(word_id);
             }
-            let loose = normalize::Analyzed { folded: folded.clone(), ..Default::default() }.loose_key();
-            push_unique(self.loose.entry(loose.into_boxed_str()).or_default(), id);
-            // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
-            let acronyms = if kind == EntityType::Person { Vec::new() } else { derived_acronyms(&analyzed.latin) };
-            for acronym in acronyms {
+            push_unique(self.loose.entry(name.loose).or_default(), id);
+            for acronym in name.acronyms {
                 push_unique(self.acronyms.entry(acronym.into_boxed_str()).or_default(), id);
             }
         }
-        let abjad = analyzed.abjad;
-        let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
         let words = word_ids.into_boxed_slice();
+        let (entity, alias, exact_only, abjad, surname_words) =
+            (name.entity, name.alias, name.exact_only, name.abjad, name.surname_words);
         self.names.push(IndexedName { entity, alias, words, exact_only, abjad, surname_words });
     }
 
@@ -146,8 +197,28 @@ impl Index {
     }
 
     fn finish_deletes(&mut self) {
-        self.deletes.sort_unstable();
+        self.deletes.par_sort_unstable();
         self.deletes.dedup();
+        let mut buckets = vec![0u32; DELETE_BUCKETS + 1];
+        for &(hash, _) in &self.deletes {
+            buckets[bucket_of(hash) + 1] += 1;
+        }
+        for i in 1..buckets.len() {
+            buckets[i] += buckets[i - 1];
+        }
+        self.delete_buckets = buckets;
+    }
+
+    /// The word ids stored under one hash in `deletes`.
+    fn deletes_with(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        let bucket = bucket_of(hash);
+        let (start, end) = match (self.delete_buckets.get(bucket), self.delete_buckets.get(bucket + 1)) {
+            (Some(&start), Some(&end)) => (start as usize, end as usize),
+            _ => (0, 0),
+        };
+        let run = &self.deletes[start..end];
+        let first = run.partition_point(|&(h, _)| h < hash);
+        run[first..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, id)| id)
     }
 
     /// How many names hold the word.
@@ -188,9 +259,7 @@ impl Index {
                 probes.push(bare.to_string());
             }
             for probe in probes {
-                let hash = hash_str(&probe);
-                let start = self.deletes.partition_point(|&(h, _)| h < hash);
-                found.extend(self.deletes[start..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, id)| id));
+                found.extend(self.deletes_with(hash_str(&probe)));
             }
         }
         found.sort_unstable();
@@ -218,6 +287,13 @@ pub(crate) fn surname_words(text: &str) -> u8 {
     u8::try_from(family.len()).unwrap_or(0)
 }
 
+/// Buckets of the delete table: by the top 16 bits of a hash.
+const DELETE_BUCKETS: usize = 1 << 16;
+
+fn bucket_of(hash: u64) -> usize {
+    (hash >> 48) as usize
+}
+
 fn push_unique(ids: &mut Vec<u32>, id: u32) {
     if ids.last() != Some(&id) {
         ids.push(id);
@@ -237,9 +313,11 @@ fn deletions(word: &str) -> Vec<String> {
 }
 
 fn hash_str(text: &str) -> u64 {
-    let hash = blake3::hash(text.as_bytes());
-    let bytes = hash.as_bytes();
-    u64::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]])
+    use std::hash::Hasher;
+    let mut hasher = FxHasher::default();
+    hasher.write(text.as_bytes());
+    // Fx leaves the low bits weak; the bucket index reads the high ones.
+    hasher.finish().rotate_left(20)
 }
 
 /// Acronyms a multi-word name may be written as: initials of its words without stop

@@ -13,6 +13,7 @@
 //! The matcher never guesses between equals: ties between entities are ambiguous, and
 //! the same table and query always give the same answer (ties ordered by entity id).
 
+mod edit;
 mod index;
 mod resolve;
 pub mod score;

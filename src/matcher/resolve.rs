@@ -1,6 +1,6 @@
 //! Resolution and comparison: the query side of the matcher.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use super::index::{derived_acronyms, name_words, Index, IndexedName, PRIMARY};
@@ -11,9 +11,10 @@ use crate::aliases::{EntityType, MAX_NAME_CHARS};
 use crate::normalize::{self, fold};
 
 /// How many names, at most, are fully scored for one query.
-const SCORED_CANDIDATES: usize = 64;
-/// Words held by more names than this are too common to fetch candidates by alone.
-const POSTINGS_CAP: usize = 4096;
+const SCORED_CANDIDATES: usize = 16;
+/// Words held by more names than this are too common to fetch candidates by: they only
+/// add evidence to candidates that rarer words found.
+const RARE_POSTINGS: usize = 512;
 
 /// What to resolve, and how.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -234,7 +235,7 @@ impl Matcher {
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, &analyzed.strict);
         let prepared = self.prepare(query.name, analyzed);
-        let mut best: HashMap<u32, Scored> = HashMap::new();
+        let mut best: HashMap<u32, Scored> = HashMap::default();
         for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared)) {
             keep_best(&mut best, scored);
         }
@@ -275,7 +276,7 @@ impl Matcher {
         let Some(ids) = self.index.strict.get(strict) else {
             return Vec::new();
         };
-        let mut best: HashMap<u32, Scored> = HashMap::new();
+        let mut best: HashMap<u32, Scored> = HashMap::default();
         for &id in ids {
             let name = &self.index.names[id as usize];
             if !self.type_allowed(query, name) {
@@ -316,7 +317,7 @@ impl Matcher {
         candidates.sort_unstable();
         candidates.dedup();
         let query_views = prepared.views();
-        let mut best: HashMap<u32, Scored> = HashMap::new();
+        let mut best: HashMap<u32, Scored> = HashMap::default();
         for id in candidates {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
@@ -350,8 +351,12 @@ impl Matcher {
 
     /// Names sharing a word (or a spelling of one) with the query, most evidence first.
     fn word_candidates(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let mut evidence: HashMap<u32, f32> = HashMap::new();
-        let mut too_common: Vec<(usize, u32)> = Vec::new();
+        let mut evidence: HashMap<u32, f32> = HashMap::default();
+        evidence.reserve(256);
+        // Rare words fetch candidates through their postings; common ones (a legal form,
+        // "Mohammed") only add to candidates already found, checked name by name: their
+        // postings are long, and walking them was most of a query's time.
+        let mut common: Vec<(usize, u32, f32)> = Vec::new();
         let query_views = prepared.views();
         for (i, query_word) in query_views.iter().enumerate() {
             for word in self.index.similar_words(query_word.folded, query_word.skeleton) {
@@ -367,25 +372,35 @@ impl Matcher {
                 let Some((similarity, _)) = word_similarity(query_word, &view) else {
                     continue;
                 };
-                if vocab.postings.len() > POSTINGS_CAP {
-                    too_common.push((vocab.postings.len(), word));
+                let gain = prepared.weights[i] * similarity;
+                if vocab.postings.len() > RARE_POSTINGS {
+                    common.push((vocab.postings.len(), word, gain));
                     continue;
                 }
                 for &id in &vocab.postings {
-                    *evidence.entry(id).or_default() += prepared.weights[i] * similarity;
+                    *evidence.entry(id).or_default() += gain;
                 }
             }
         }
         self.joined_word_candidates(prepared, &mut evidence);
-        if evidence.is_empty() && !too_common.is_empty() {
-            too_common.sort_unstable();
-            for id in self.intersect_common(&too_common) {
-                evidence.insert(id, 1.0);
+        if evidence.is_empty() && !common.is_empty() {
+            common.sort_unstable_by_key(|&(len, word, _)| (len, word));
+            let rarest: Vec<(usize, u32)> = common.iter().map(|&(len, word, _)| (len, word)).collect();
+            for id in self.intersect_common(&rarest) {
+                evidence.insert(id, 0.0);
             }
         }
+        for (id, score) in evidence.iter_mut() {
+            let words = &self.index.names[*id as usize].words;
+            *score += common.iter().filter(|(_, word, _)| words.contains(word)).map(|&(_, _, gain)| gain).sum::<f32>();
+        }
         let mut ranked: Vec<(u32, f32)> = evidence.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(SCORED_CANDIDATES);
+        let by_evidence = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > SCORED_CANDIDATES {
+            ranked.select_nth_unstable_by(SCORED_CANDIDATES, by_evidence);
+            ranked.truncate(SCORED_CANDIDATES);
+        }
+        ranked.sort_unstable_by(by_evidence);
         ranked.into_iter().map(|(id, _)| id).collect()
     }
 
@@ -396,10 +411,17 @@ impl Matcher {
             let joined = fold::fold_word(&format!("{}{}", prepared.folded[i], prepared.folded[i + 1]));
             let skeleton = fold::skeleton(&joined);
             let weight = prepared.weights[i] + prepared.weights[i + 1];
-            for word in self.index.similar_words(&joined, &skeleton) {
+            // Between Latin spellings a joined word is looked up as it is; across scripts
+            // it may differ in its vowels, so its spellings are probed too.
+            let words = if prepared.analyzed.abjad {
+                self.index.similar_words(&joined, &skeleton)
+            } else {
+                self.index.lookup_word(&joined).into_iter().collect()
+            };
+            for word in words {
                 let vocab = &self.index.words[word as usize];
                 let meets = *vocab.folded == *joined || (prepared.analyzed.abjad && *vocab.skeleton == *skeleton);
-                if meets && vocab.postings.len() <= POSTINGS_CAP {
+                if meets && vocab.postings.len() <= RARE_POSTINGS {
                     for &id in &vocab.postings {
                         *evidence.entry(id).or_default() += weight;
                     }

@@ -7,8 +7,7 @@
 //! dropping them moves it little. Numbers that disagree are strong evidence of two
 //! different entities (sibling companies "... 46B LLC" / "... 64E LLC").
 
-use strsim::{damerau_levenshtein, normalized_damerau_levenshtein};
-
+use super::edit;
 use crate::normalize::fold;
 
 /// One word as the scorer sees it.
@@ -141,7 +140,7 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     let same_first = a.folded.as_bytes().first() == b.folded.as_bytes().first();
     let long_enough = a.skeleton.len() >= 3 || (a.skeleton.len() == 2 && (edit.is_some() || (abjad && same_first)));
     if same_skeleton && long_enough {
-        let vowels_agree = normalized_damerau_levenshtein(a.folded, b.folded) as f32;
+        let vowels_agree = edit::normalized_similarity(a.folded, b.folded) as f32;
         // Vowels romanized from Arabic script are guesses: the consonants are the evidence.
         // Between two Latin spellings vowels are evidence too (Hassan is not Hussein).
         let (similarity, rule) = if abjad {
@@ -168,7 +167,10 @@ fn edit_similarity(a: &str, b: &str) -> Option<f32> {
         4..=5 => 1,
         _ => 2,
     };
-    let edits = damerau_levenshtein(a, b);
+    if a.len().abs_diff(b.len()) > allowed {
+        return None;
+    }
+    let edits = edit::osa_distance(a.as_bytes(), b.as_bytes());
     if edits > allowed {
         return None;
     }
@@ -189,7 +191,7 @@ pub fn strip_article(word: &str) -> Option<&str> {
 pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Alignment {
     let mut query_used = vec![false; query.len()];
     let mut name_used = vec![false; name.len()];
-    let mut pairs = joined_pairs(query, name, &mut query_used, &mut name_used);
+    let mut pairs = Vec::with_capacity(query.len().min(name.len()));
     let mut options: Vec<(f32, usize, usize, f32, Rule)> = Vec::new();
     for (qi, q) in query.iter().enumerate().filter(|(i, _)| !query_used[*i]) {
         for (ni, n) in name.iter().enumerate().filter(|(i, _)| !name_used[*i]) {
@@ -206,6 +208,11 @@ pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Ali
             name_used[ni] = true;
             pairs.push(WordPair::one_to_one(qi, ni, similarity, rule));
         }
+    }
+    // Joins are tried on what is left: most names pair word for word, and joining is
+    // the costly step (it folds every adjacent pair).
+    if query_used.contains(&false) && name_used.contains(&false) {
+        pairs.extend(joined_pairs(query, name, &mut query_used, &mut name_used));
     }
     pairs.sort_by_key(|p| (p.query, p.name));
     let mut score = dice(query, name, &pairs)
@@ -246,6 +253,12 @@ fn join_two_to_one(
     let mut found = Vec::new();
     for i in 0..two.len().saturating_sub(1) {
         if two_used[i] || two_used[i + 1] {
+            continue;
+        }
+        // Folding changes a length by a few letters at most: skip the work when no word
+        // of the other side could be the two joined.
+        let joined_len = two[i].folded.len() + two[i + 1].folded.len();
+        if !(0..one.len()).any(|j| !one_used[j] && one[j].folded.len().abs_diff(joined_len) <= 3) {
             continue;
         }
         let joined = fold::fold_word(&format!("{}{}", two[i].folded, two[i + 1].folded));

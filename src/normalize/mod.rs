@@ -50,6 +50,11 @@ impl Analyzed {
 /// The strict key: the name cleaned but still in its script. Two names with the same
 /// strict key are the same name.
 pub fn normalize(text: &str) -> String {
+    // Most names are plain ASCII: NFKC, diacritics and Arabic folding cannot change them.
+    if text.is_ascii() {
+        let text = clean::strip_invisible(text);
+        return clean::fold_punctuation(&text.to_ascii_lowercase());
+    }
     let text = clean::nfkc(text);
     let text = clean::strip_invisible(&text);
     let text = clean::case_fold(&text);
