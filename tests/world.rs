@@ -1,0 +1,78 @@
+//! The built-in world table (issue 7): countries answer to their names in many scripts
+//! and languages, alpha-3 codes only exactly, a misspelled long form still finds its
+//! country, and a name two countries share is ambiguous with both as candidates.
+
+use std::sync::Arc;
+
+use canonym::aliases;
+use canonym::matcher::{MatchConfig, Matcher, Method, Outcome, Query};
+
+fn builtin() -> Matcher {
+    let loaded = aliases::load_builtin().expect("the built-in table is checked in CI");
+    Matcher::new(Arc::new(loaded.table), MatchConfig::default())
+}
+
+fn answer(matcher: &Matcher, name: &str) -> (Outcome, Option<String>) {
+    let resolution = matcher.resolve(&Query::new(name)).expect("a valid query");
+    (resolution.outcome, resolution.best.map(|b| b.entity_id))
+}
+
+#[test]
+fn countries_answer_in_many_scripts_and_languages() {
+    let matcher = builtin();
+    let cases = [
+        ("Syria", "country:SY"),
+        ("Syrian Arab Republic", "country:SY"),
+        ("سوريا", "country:SY"),
+        ("Сирия", "country:SY"),
+        ("叙利亚", "country:SY"),
+        ("Syrie", "country:SY"),
+        ("Suriye", "country:SY"),
+        ("סוריה", "country:SY"),
+        ("Deutschland", "country:DE"),
+        ("Германия", "country:DE"),
+        ("ألمانيا", "country:DE"),
+        ("德国", "country:DE"),
+        ("Japon", "country:JP"),
+        ("Япония", "country:JP"),
+        ("Burma", "country:MM"),
+        ("Swaziland", "country:SZ"),
+    ];
+    for (name, id) in cases {
+        assert_eq!(answer(&matcher, name), (Outcome::Matched, Some(id.to_string())), "{name}");
+    }
+}
+
+#[test]
+fn alpha3_codes_match_only_exactly() {
+    let matcher = builtin();
+    let resolution = matcher.resolve(&Query::new("SYR")).expect("a valid query");
+    let best = resolution.best.expect("SYR is Syria's code");
+    assert_eq!(best.entity_id, "country:SY");
+    assert!(matches!(best.method, Method::Exact | Method::Normalized));
+    // One letter off is not a code of anything: exact-only aliases never match fuzzily.
+    for near in ["SYX", "SYRR", "SIR"] {
+        let (outcome, id) = answer(&matcher, near);
+        assert_ne!(id.as_deref(), Some("country:SY"), "{near} gave {outcome:?}");
+    }
+}
+
+#[test]
+fn a_misspelled_long_form_still_resolves() {
+    let matcher = builtin();
+    let resolution = matcher.resolve(&Query::new("Syrian Arab Repubic")).expect("a valid query");
+    let best = resolution.best.expect("one typo in a long form");
+    assert_eq!(best.entity_id, "country:SY");
+    assert_eq!(best.method, Method::Fuzzy);
+}
+
+#[test]
+fn a_shared_name_is_ambiguous_with_both_candidates() {
+    let matcher = builtin();
+    let resolution = matcher.resolve(&Query::new("Congo")).expect("a valid query");
+    assert_eq!(resolution.outcome, Outcome::Ambiguous);
+    assert!(resolution.best.is_none());
+    let mut ids: Vec<&str> = resolution.candidates.iter().map(|c| c.entity_id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["country:CD", "country:CG"]);
+}
