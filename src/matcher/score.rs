@@ -453,36 +453,24 @@ mod tests {
     }
 
     fn score(a: &str, b: &str) -> f32 {
-        let (af, as_) = words(a);
-        let (bf, bs) = words(b);
-        let view = |f: &[String], s: &[String]| -> Vec<(String, String)> {
-            f.iter().cloned().zip(s.iter().cloned()).collect()
-        };
-        let (av, bv) = (view(&af, &as_), view(&bf, &bs));
-        let weight = |w: &str| crate::matcher::words::class_of_folded(w).weight();
-        let a: Vec<WordView<'_>> = av
+        let (a_words, b_words) = (words(a), words(b));
+        align(&views(&a_words), &views(&b_words), false).score
+    }
+
+    fn views(words: &(Vec<String>, Vec<String>)) -> Vec<WordView<'_>> {
+        let (folded, skeletons) = words;
+        folded
             .iter()
+            .zip(skeletons)
             .map(|(f, s)| WordView {
                 folded: f,
                 skeleton: s,
-                weight: weight(f),
+                weight: crate::matcher::words::class_of_folded(f).weight(),
                 group: None,
                 abjad: false,
                 surname: false,
             })
-            .collect();
-        let b: Vec<WordView<'_>> = bv
-            .iter()
-            .map(|(f, s)| WordView {
-                folded: f,
-                skeleton: s,
-                weight: weight(f),
-                group: None,
-                abjad: false,
-                surname: false,
-            })
-            .collect();
-        align(&a, &b, false).score
+            .collect()
     }
 
     #[test]
