@@ -12,6 +12,10 @@ use crate::normalize::{self, fold};
 
 /// How many names, at most, are fully scored for one query.
 const SCORED_CANDIDATES: usize = 16;
+/// How many of the best candidates so far common words may still lift.
+const COMMON_WORD_POOL: usize = 256;
+/// Candidates gathered before further words only add to those already found.
+const EVIDENCE_LIMIT: usize = 512;
 /// Words held by more names than this are too common to fetch candidates by: they only
 /// add evidence to candidates that rarer words found.
 const RARE_POSTINGS: usize = 512;
@@ -357,6 +361,7 @@ impl Matcher {
         // "Mohammed") only add to candidates already found, checked name by name: their
         // postings are long, and walking them was most of a query's time.
         let mut common: Vec<(usize, u32, f32)> = Vec::new();
+        let mut alike: Vec<(f32, u32)> = Vec::new();
         let query_views = prepared.views();
         for (i, query_word) in query_views.iter().enumerate() {
             for word in self.index.similar_words(query_word.folded, query_word.skeleton) {
@@ -369,17 +374,23 @@ impl Matcher {
                     abjad: true,
                     surname: false,
                 };
-                let Some((similarity, _)) = word_similarity(query_word, &view) else {
-                    continue;
-                };
-                let gain = prepared.weights[i] * similarity;
-                if vocab.postings.len() > RARE_POSTINGS {
-                    common.push((vocab.postings.len(), word, gain));
-                    continue;
+                if let Some((similarity, _)) = word_similarity(query_word, &view) {
+                    alike.push((prepared.weights[i] * similarity, word));
                 }
-                for &id in &vocab.postings {
-                    *evidence.entry(id).or_default() += gain;
-                }
+            }
+        }
+        // Strongest evidence first; once enough candidates are found, the remaining
+        // words only add to them, so a query costs the same at a thousand names as at
+        // a million.
+        alike.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (gain, word) in alike {
+            let postings = &self.index.words[word as usize].postings;
+            if postings.len() > RARE_POSTINGS || evidence.len() >= EVIDENCE_LIMIT {
+                common.push((postings.len(), word, gain));
+                continue;
+            }
+            for &id in postings {
+                *evidence.entry(id).or_default() += gain;
             }
         }
         self.joined_word_candidates(prepared, &mut evidence);
@@ -390,12 +401,24 @@ impl Matcher {
                 evidence.insert(id, 0.0);
             }
         }
-        for (id, score) in evidence.iter_mut() {
-            let words = &self.index.names[*id as usize].words;
-            *score += common.iter().filter(|(_, word, _)| words.contains(word)).map(|&(_, _, gain)| gain).sum::<f32>();
-        }
-        let mut ranked: Vec<(u32, f32)> = evidence.into_iter().collect();
         let by_evidence = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let mut ranked: Vec<(u32, f32)> = evidence.into_iter().collect();
+        // Common words can lift a candidate only so far: they are weighed for the best
+        // few hundred, looked up word by word in a small map.
+        if ranked.len() > COMMON_WORD_POOL {
+            ranked.select_nth_unstable_by(COMMON_WORD_POOL, by_evidence);
+            ranked.truncate(COMMON_WORD_POOL);
+        }
+        let mut common_gain: HashMap<u32, f32> = HashMap::default();
+        for &(_, word, gain) in &common {
+            *common_gain.entry(word).or_default() += gain;
+        }
+        if !common_gain.is_empty() {
+            for (id, score) in &mut ranked {
+                let words = &self.index.names[*id as usize].words;
+                *score += words.iter().filter_map(|word| common_gain.get(word)).sum::<f32>();
+            }
+        }
         if ranked.len() > SCORED_CANDIDATES {
             ranked.select_nth_unstable_by(SCORED_CANDIDATES, by_evidence);
             ranked.truncate(SCORED_CANDIDATES);
