@@ -13,13 +13,14 @@
 //! The matcher never guesses between equals: ties between entities are ambiguous, and
 //! the same table and query always give the same answer (ties ordered by entity id).
 
+mod answer;
 mod edit;
 mod index;
 mod resolve;
 pub mod score;
 pub mod words;
 
-pub use resolve::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
+pub use answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 
 use std::sync::Arc;
 
