@@ -30,6 +30,10 @@ use canonym::normalize;
 use clap::Parser;
 use synthetic::QueryKind;
 
+/// The same allocator as the `canonym` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 struct Args {
     /// Names (primary names plus aliases) in the synthetic table.
