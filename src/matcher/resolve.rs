@@ -15,7 +15,7 @@ const SCORED_CANDIDATES: usize = 16;
 /// How many of the best candidates so far common words may still lift.
 const COMMON_WORD_POOL: usize = 256;
 /// Candidates gathered before further words only add to those already found.
-const EVIDENCE_LIMIT: usize = 512;
+const EVIDENCE_LIMIT: usize = 256;
 /// Words held by more names than this are too common to fetch candidates by: they only
 /// add evidence to candidates that rarer words found.
 const RARE_POSTINGS: usize = 512;

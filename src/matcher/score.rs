@@ -132,15 +132,21 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     if short.folded.len() == 1 {
         return long.folded.starts_with(short.folded).then_some((0.6, Rule::Initial));
     }
-    let edit = edit_similarity(a.folded, b.folded);
     let same_skeleton = a.skeleton == b.skeleton && short.folded.len() >= 3;
+    // One edit distance serves both the typo rule and the skeleton rule's vowel check;
+    // it is computed only when one of them can use it.
+    let allowed = allowed_edits(a.folded, b.folded);
+    let distance = (same_skeleton || a.folded.len().abs_diff(b.folded.len()) <= allowed)
+        .then(|| edit::osa_distance(a.folded.as_bytes(), b.folded.as_bytes()));
+    let edit = distance.and_then(|d| edit_similarity(a.folded, b.folded, d, allowed));
     let abjad = a.abjad || b.abjad;
     // Two consonants are little to go on: also ask for a close spelling or, across
     // scripts, the same first letter (قصي / Qusay, not سوئد / Assad).
     let same_first = a.folded.as_bytes().first() == b.folded.as_bytes().first();
     let long_enough = a.skeleton.len() >= 3 || (a.skeleton.len() == 2 && (edit.is_some() || (abjad && same_first)));
     if same_skeleton && long_enough {
-        let vowels_agree = edit::normalized_similarity(a.folded, b.folded) as f32;
+        let longer = a.folded.len().max(b.folded.len()).max(1) as f32;
+        let vowels_agree = 1.0 - distance.unwrap_or(0) as f32 / longer;
         // Vowels romanized from Arabic script are guesses: the consonants are the evidence.
         // Between two Latin spellings vowels are evidence too (Hassan is not Hussein).
         let (similarity, rule) = if abjad {
@@ -155,28 +161,29 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
 }
 
 /// Typos allowed by length, as search engines do: none below 4 letters, one up to 5,
-/// two beyond (Damerau: a transposition is one edit). Each edit costs a share of the
-/// longer word, so one slip in a long word costs less than in a short one.
-fn edit_similarity(a: &str, b: &str) -> Option<f32> {
-    let shorter = a.len().min(b.len());
+/// two beyond (Damerau: a transposition is one edit).
+fn allowed_edits(a: &str, b: &str) -> usize {
     let same_first = a.as_bytes().first() == b.as_bytes().first();
-    let allowed = match shorter {
+    match a.len().min(b.len()) {
         0..=2 => 0,
         // A three-letter word may lose or gain one letter (Dour / Daour), nothing else.
         3 => usize::from(same_first && a.len() != b.len()),
         4..=5 => 1,
         _ => 2,
-    };
-    if a.len().abs_diff(b.len()) > allowed {
-        return None;
     }
-    let edits = edit::osa_distance(a.as_bytes(), b.as_bytes());
+}
+
+/// The similarity of two words `edits` apart, if that is within what their length
+/// allows. Each edit costs a share of the longer word, so one slip in a long word costs
+/// less than in a short one.
+fn edit_similarity(a: &str, b: &str, edits: usize, allowed: usize) -> Option<f32> {
     if edits > allowed {
         return None;
     }
     let longer = a.len().max(b.len()) as f32;
     let similarity = 1.0 - 0.8 * edits as f32 / longer;
     // Same first letter: most typos keep it; most different names of one length do not.
+    let same_first = a.as_bytes().first() == b.as_bytes().first();
     let first_letter_bonus = if same_first { 0.02 } else { -0.04 };
     Some((similarity + first_letter_bonus).min(0.97))
 }
