@@ -217,10 +217,15 @@ impl Matcher {
                 }
             }
         }
-        // Strongest evidence first; once enough candidates are found, the remaining
-        // words only add to them, so a query costs the same at a thousand names as at
-        // a million.
-        alike.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // The most selective words first (fewest names); once enough candidates are
+        // found, the remaining words only add to them, so a query costs about the same at
+        // a thousand names as at a million. Taking the strongest first instead let a
+        // misspelled word's common look-alike ("Repubic" ~ "Republic") fill the pool with
+        // ties and push the one name that also holds "Syrian" out.
+        let postings_of = |word: u32| self.index.words[word as usize].postings.len();
+        alike.sort_unstable_by(|a, b| {
+            postings_of(a.1).cmp(&postings_of(b.1)).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1))
+        });
         for (gain, word) in alike {
             let postings = &self.index.words[word as usize].postings;
             if postings.len() > RARE_POSTINGS || evidence.len() >= EVIDENCE_LIMIT {
