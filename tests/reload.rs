@@ -251,32 +251,12 @@ async fn admin_needs_the_token_and_is_not_on_the_public_port() {
     assert_eq!(status.code(), Code::Unimplemented);
 }
 
-fn wait_for_line(lines: &mut impl Iterator<Item = String>, needle: &str) -> String {
-    lines.find(|line| line.contains(needle)).unwrap_or_else(|| panic!("no log line with {needle:?}"))
-}
-
-fn field<'a>(line: &'a str, name: &str) -> &'a str {
-    line.split_whitespace().find_map(|f| f.strip_prefix(name)).unwrap_or_else(|| panic!("{name} in {line}"))
-}
-
 #[test]
 fn the_binary_reloads_on_sighup() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
     let (_dir, file) = temp_table(&table(&[], &[]));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_canonym"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--no-watch", "--aliases"])
-        .arg(&file)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("canonym starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
-    let started = wait_for_line(&mut lines, "canonym serving");
-    let addr = field(&started, "addr=").to_string();
+    let mut process = server::ServeProcess::start(&["--no-watch".as_ref(), "--aliases".as_ref(), file.as_os_str()]);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let addr = process.addr.clone();
     let ask = |name: &str| {
         runtime.block_on(async {
             let channel = server::connect(&format!("http://{addr}")).await;
@@ -289,13 +269,11 @@ fn the_binary_reloads_on_sighup() {
         })
     };
     assert_eq!(ask("Hup Name").outcome(), Outcome::NoMatch);
-    write_and_hup(&file, &table(&["Hup Name"], &[]), child.id());
-    let reloaded = wait_for_line(&mut lines, "table reloaded");
+    write_and_hup(&file, &table(&["Hup Name"], &[]), process.child.id());
+    let reloaded = server::wait_for_line(&mut process.lines, "table reloaded");
     assert!(reloaded.contains("trigger=\"signal\"") || reloaded.contains("trigger=signal"), "{reloaded}");
     assert_eq!(ask("Hup Name").entity_id, "org:alpha");
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(killed.success());
-    assert!(child.wait().expect("exits").success());
+    assert!(process.terminate(), "canonym exits 0 on SIGTERM");
 }
 
 fn write_and_hup(file: &Path, text: &str, pid: u32) {

@@ -473,33 +473,15 @@ async fn metrics_endpoint_reports_calls_and_table() {
 
 #[test]
 fn the_binary_serves_and_exits_zero_on_sigterm() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_canonym"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("canonym starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let started =
-        lines.by_ref().map_while(Result::ok).find(|line| line.contains("canonym serving")).expect("a start line");
-    let addr = started
-        .split_whitespace()
-        .find_map(|field| field.strip_prefix("addr="))
-        .expect("the address in the start line")
-        .to_string();
+    let process = server::ServeProcess::start(&[]);
+    let started = &process.start_line;
     assert!(started.contains("table_version=") && started.contains("entities=") && started.contains("aliases="));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let mut client = proto::resolver_client::ResolverClient::new(server::connect(&format!("http://{addr}")).await);
+        let url = format!("http://{}", process.addr);
+        let mut client = proto::resolver_client::ResolverClient::new(server::connect(&url).await);
         let answer = client.resolve(request("Syria")).await.expect("resolve").into_inner();
         assert_eq!(answer.entity_id, "country:SY");
     });
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
-    assert!(killed.success());
-    let status = child.wait().expect("canonym exits");
-    assert!(status.success(), "exit status {status:?}");
+    assert!(process.terminate(), "canonym exits 0 on SIGTERM");
 }

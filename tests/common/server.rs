@@ -174,3 +174,53 @@ pub fn save_like_an_editor(path: &std::path::Path, text: &str) {
     std::fs::write(&temporary, text).expect("write the temporary file");
     std::fs::rename(&temporary, path).expect("rename over the original");
 }
+
+/// The `canonym serve` binary started with `args`, its log lines (stderr), and the
+/// address its start line names.
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    pub lines: Box<dyn Iterator<Item = String>>,
+    pub addr: String,
+    pub start_line: String,
+}
+
+impl ServeProcess {
+    /// Starts the binary on an ephemeral port and waits for its start line.
+    pub fn start(args: &[&std::ffi::OsStr]) -> ServeProcess {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_canonym"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("canonym starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines: Box<dyn Iterator<Item = String>> =
+            Box::new(BufReader::new(stderr).lines().map_while(Result::ok));
+        let start_line = wait_for_line(&mut lines, "canonym serving");
+        let addr = log_field(&start_line, "addr=").to_string();
+        ServeProcess { child, lines, addr, start_line }
+    }
+
+    /// Sends SIGTERM and tells whether the process then exited with status 0.
+    pub fn terminate(mut self) -> bool {
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        killed.success() && self.child.wait().expect("canonym exits").success()
+    }
+}
+
+/// The first log line containing `needle` (panics when the log ends first).
+pub fn wait_for_line(lines: &mut impl Iterator<Item = String>, needle: &str) -> String {
+    lines.find(|line| line.contains(needle)).unwrap_or_else(|| panic!("no log line with {needle:?}"))
+}
+
+/// The value of `name` (such as `addr=`) in a log line.
+pub fn log_field<'a>(line: &'a str, name: &str) -> &'a str {
+    line.split_whitespace().find_map(|f| f.strip_prefix(name)).unwrap_or_else(|| panic!("{name} in {line}"))
+}
