@@ -62,7 +62,7 @@ impl PreparedName {
         let analyzed = normalize::analyze(text);
         let folded = name_words(&analyzed);
         let exact_only = exact || !normalize::is_fuzzy_script(&analyzed.strict);
-        let loose = normalize::Analyzed { folded: folded.clone(), ..Default::default() }.loose_key();
+        let loose = normalize::loose_key_of(&folded);
         // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
         let acronyms =
             if kind == EntityType::Person || exact_only { Vec::new() } else { derived_acronyms(&analyzed.latin) };

@@ -102,7 +102,7 @@ impl Matcher {
         };
         let (score, method) = if strict_equal {
             (1.0, method_if_equal)
-        } else if acronym_of(&left, &right_analyzed_latin(&right)) || acronym_of(&right, &right_analyzed_latin(&left)) {
+        } else if is_acronym_of(&left, &right) || is_acronym_of(&right, &left) {
             (self.config.acronym_score.max(f64::from(alignment.score)), Method::Acronym)
         } else {
             (f64::from(alignment.score), fuzzy_method(&left, &right.folded, &alignment))
@@ -126,6 +126,8 @@ impl Matcher {
             }
             let raw_equal = self.name_text(name) == query.name.trim();
             let method = if raw_equal { Method::Exact } else { Method::Normalized };
+            // A hair below 1 for a normalized hit ranks the exact spelling first, yet stays
+            // within any margin: a name shared by two entities is still ambiguous.
             let score = if raw_equal { 1.0 } else { 1.0 - 1e-9 };
             keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
@@ -152,8 +154,8 @@ impl Matcher {
 
     fn fuzzy_hits(&self, query: &Query<'_>, prepared: &PreparedQuery) -> Vec<Scored> {
         let mut candidates = self.word_candidates(prepared);
-        let loose = normalize::Analyzed { folded: prepared.folded.clone(), ..Default::default() }.loose_key();
-        let loose_hits = self.index.loose.get(loose.as_str()).cloned().unwrap_or_default();
+        let loose = normalize::loose_key_of(&prepared.folded);
+        let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
         candidates.extend(loose_hits.iter().copied());
         let acronym_hits = self.acronym_hits(prepared);
         candidates.sort_unstable();
@@ -169,6 +171,8 @@ impl Matcher {
             let person = Index::entity_type(&self.table, name) == EntityType::Person;
             let alignment = align(&query_views, &name_views, person);
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
+            // Equal once romanization and word order are folded: as good as a spelling of
+            // the name, whatever small weights (an article, word order) cost in alignment.
             let score = if method == Method::Romanized {
                 1.0_f64.min(f64::from(alignment.score).max(0.97))
             } else {
@@ -479,17 +483,14 @@ fn query_acronym(latin: &[String]) -> Option<String> {
     (short_words && fits).then_some(joined)
 }
 
-fn right_analyzed_latin(prepared: &PreparedQuery) -> Vec<String> {
-    derived_acronyms(&prepared.analyzed.latin)
-}
-
-fn acronym_of(short: &PreparedQuery, acronyms_of_long: &[String]) -> bool {
-    query_acronym(&short.analyzed.latin).is_some_and(|a| acronyms_of_long.contains(&a))
+/// Whether `short` reads as an acronym of `long` ("ISIL" of "Islamic State of Iraq and
+/// the Levant").
+fn is_acronym_of(short: &PreparedQuery, long: &PreparedQuery) -> bool {
+    query_acronym(&short.analyzed.latin).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
 }
 
 fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Alignment) -> Method {
-    let loose = |folded: &[String]| normalize::Analyzed { folded: folded.to_vec(), ..Default::default() }.loose_key();
-    if loose(&left.folded) == loose(right_folded) && alignment.score > 0.0 {
+    if normalize::loose_key_of(&left.folded) == normalize::loose_key_of(right_folded) && alignment.score > 0.0 {
         Method::Romanized
     } else {
         Method::Fuzzy

@@ -38,13 +38,18 @@ impl Analyzed {
     /// The folded words in sorted order, articles left out: equal for names that differ
     /// only by romanization, punctuation or word order.
     pub fn loose_key(&self) -> String {
-        let mut words: Vec<&str> = self.folded.iter().map(String::as_str).filter(|w| !is_article(w)).collect();
-        if words.is_empty() {
-            words = self.folded.iter().map(String::as_str).collect();
-        }
-        words.sort_unstable();
-        words.join(" ")
+        loose_key_of(&self.folded)
     }
+}
+
+/// The loose key of a name's folded words (see [`Analyzed::loose_key`]).
+pub fn loose_key_of(folded: &[String]) -> String {
+    let mut words: Vec<&str> = folded.iter().map(String::as_str).filter(|w| !is_article(w)).collect();
+    if words.is_empty() {
+        words = folded.iter().map(String::as_str).collect();
+    }
+    words.sort_unstable();
+    words.join(" ")
 }
 
 /// The strict key: the name cleaned but still in its script. Two names with the same
