@@ -50,11 +50,11 @@ pub fn class_of_folded(word: &str) -> WordClass {
                 classes.insert(crate::normalize::fold::fold_word(word), class);
             }
         }
-        for article in ["al", "el", "ul", "il", "ad", "ash", "as", "at", "az", "an", "ar"] {
-            classes.insert(crate::normalize::fold::fold_word(article), WordClass::Stop);
-        }
         classes
     });
+    if crate::normalize::is_article(word) {
+        return WordClass::Stop;
+    }
     classes.get(word).copied().unwrap_or(WordClass::Content)
 }
 
@@ -234,6 +234,8 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["doctor"], "dr"),
     (&["aktiengesellschaft"], "ag"),
     (&["limited"], "ltd"),
+    (&["limitada"], "ltda"),
+    (&["lda"], "ltda"),
     (&["incorporated"], "inc"),
     (&["corporation"], "corp"),
     (&["company"], "co"),

@@ -58,7 +58,11 @@ pub fn romanize_word(word: &str) -> String {
             'و' => "u",
             'ي' if i == 0 || after_alif => "y",
             'ي' => "i",
-            'ه' if last && i > 0 => "a",
+            // A two-letter word is no ta marbuta: طه is Taha.
+            'ه' if last && i > 0 && body.len() > 2 => "a",
+            // Azhar, Mazhari: Latin spellings write ز or ظ before ه as "zh", which folding
+            // then reads as one sound; the romanization must give the same letters.
+            'ه' if i > 0 && matches!(body[i - 1], 'ز' | 'ظ') => "h",
             c => letter(c),
         });
     }
@@ -134,5 +138,7 @@ mod tests {
         assert_eq!(romanize_word("ولي"), "wli");
         assert_eq!(romanize_word("علي"), "ali");
         assert_eq!(romanize_word("الله"), "allah");
+        assert_eq!(romanize_word("طه"), "tH");
+        assert_eq!(romanize_word("الازهر"), "al azhr");
     }
 }

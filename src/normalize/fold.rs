@@ -40,8 +40,11 @@ pub fn fold_word(word: &str) -> String {
     if word.len() <= 2 || is_numeral(word) || !word.is_ascii() {
         return word.to_ascii_lowercase();
     }
+    // Doubled letters go first, so that a doubled glide meets a single one: Rayyan and
+    // Rayan fold alike whatever the groups then make of "ay". Not in acronyms, below.
+    let single = if word.bytes().any(is_vowel) { without_doubles(word) } else { word.to_string() };
     // Romanized Arabic writes a lone h as H so that t-h is not read as th.
-    let grouped = replace_groups(word).replace('H', "h");
+    let grouped = replace_groups(&single).replace('H', "h");
     // Without a vowel: an acronym (PCC is not PPC) or a vowel-less Arabic romanization
     // (mtlq): letters folded, doubles kept.
     if !grouped.bytes().any(is_vowel) {
@@ -87,6 +90,17 @@ pub fn fold_word(word: &str) -> String {
 pub fn is_numeral(word: &str) -> bool {
     const ROMAN: &[&str] = &["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv", "xx"];
     word.bytes().any(|b| b.is_ascii_digit()) || ROMAN.contains(&word)
+}
+
+/// The word with each run of one letter written once.
+fn without_doubles(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn replace_groups(word: &str) -> String {
@@ -162,6 +176,11 @@ pub fn fold_words(words: &[String]) -> Vec<String> {
             i += 1;
             continue;
         }
+        if let Some((joined, used)) = religion_compound(&words[i..]) {
+            out.push(joined);
+            i += used;
+            continue;
+        }
         if let Some((joined, used)) = servant_of(&words[i..]) {
             out.push(joined);
             i += used;
@@ -185,6 +204,35 @@ fn kunya(words: &[String]) -> Option<(String, usize)> {
     let (child, used) = if ABD_LINKS.contains(&next.as_str()) { (words.get(2)?, 3) } else { (next, 2) };
     Some((format!("{parent}{}", fold_word(child)), used))
 }
+
+/// "Nur al-Din", "Noor ud Din", "Noureddine", "Nuruddin": a name compounded with
+/// "al-Din" (of the faith) is one word however it is spaced, and how many words it used.
+fn religion_compound(words: &[String]) -> Option<(String, usize)> {
+    let first = words.first()?.as_str();
+    let spaced = match words {
+        [_, link, din, ..] if is_din(din) && (crate::normalize::is_article(link) || link == "ed") => Some(3),
+        [_, din, ..] if din.len() > 4 && is_din(&din[2..]) && crate::normalize::is_article(&din[..2]) => Some(2),
+        _ => None,
+    };
+    if let Some(used) = spaced {
+        if first.len() < 3 || crate::normalize::is_article(first) {
+            return None;
+        }
+        return Some((format!("{}aldin", fold_word(first)), used));
+    }
+    let stem = DIN_SUFFIXES.iter().find_map(|suffix| first.strip_suffix(suffix)).filter(|stem| stem.len() >= 3)?;
+    Some((format!("{}aldin", fold_word(stem)), 1))
+}
+
+fn is_din(word: &str) -> bool {
+    matches!(word, "din" | "deen" | "dine" | "dinn")
+}
+
+/// How "al-Din" ends a word when written joined, longest first.
+const DIN_SUFFIXES: &[&str] = &[
+    "eddine", "uddeen", "eddin", "uddin", "addin", "iddin", "oddin", "aldin", "eldin", "aldine", "edine", "udeen",
+    "udin", "edin", "idin",
+];
 
 /// Articles that sit between "abd" and the name it is joined to.
 const ABD_LINKS: &[&str] = &[
@@ -258,6 +306,7 @@ mod tests {
         assert_eq!(fold_word("victor"), fold_word("viktor"));
         assert_eq!(fold_word("sergeyevich"), fold_word("sergeevich"));
         assert_eq!(fold_word("aous"), fold_word("aus"));
+        assert_eq!(fold_word("rayyan"), fold_word("rayan"));
         assert_eq!(skeleton(&fold_word("ghasem")), skeleton(&fold_word("qasem")));
     }
 
@@ -291,6 +340,16 @@ mod tests {
         assert_eq!(fold_all("abu yasir hassan"), fold_all("abou yaser hassan"));
         assert_eq!(fold_all("abu al khayr"), fold_all("abu khayr"));
         assert_ne!(fold_all("abu yasir hassan").split(' ').next(), Some("yasir"));
+    }
+
+    #[test]
+    fn al_din_compounds_are_one_word() {
+        assert_eq!(fold_all("nur al din"), fold_all("noureddine"));
+        assert_eq!(fold_all("noor ud din"), fold_all("nuruddin"));
+        assert_eq!(fold_all("saif al din"), fold_all("seifeddine"));
+        assert_eq!(fold_all("zaher el dine"), fold_all("zaheraldin"));
+        assert_eq!(fold_all("sadudin"), fold_all("saduddin"));
+        assert_eq!(fold_all("al din"), "al din");
     }
 
     #[test]

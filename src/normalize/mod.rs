@@ -100,7 +100,11 @@ pub fn is_fuzzy_script(strict: &str) -> bool {
 
 /// The Arabic article and its assimilated forms as separate words (al-Nusra, ash-Sham).
 pub fn is_article(word: &str) -> bool {
-    matches!(word, "al" | "el" | "ul" | "il" | "ad" | "ash" | "as" | "at" | "az" | "an" | "ar")
+    // The u- forms are how Urdu and Pashto names write it: Zia-ur-Rahman, Nizam-ud-Din.
+    matches!(
+        word,
+        "al" | "el" | "ul" | "il" | "ad" | "ash" | "as" | "at" | "az" | "an" | "ar" | "ur" | "ud" | "uz" | "ush"
+    )
 }
 
 #[cfg(test)]
