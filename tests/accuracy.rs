@@ -24,10 +24,11 @@ use serde::Deserialize;
 
 /// Floors about 0.03 below what the matcher measured when they were written (263cde3:
 /// precision 0.988, recall 0.899, false-positive rate 0.037; the matcher before it:
-/// 1.000, 0.755, 0.000). Raise them when the matcher gets better; never lower them to
-/// make a change pass. The report printed on failure lists every query not answered right.
-const MIN_PRECISION: f64 = 0.955;
-const MIN_RECALL: f64 = 0.87;
+/// 1.000, 0.755, 0.000; raised after entity coverage and syllable acronyms: 0.994, 0.908,
+/// 0.018). Raise them when the matcher gets better; never lower them to make a change
+/// pass. The report printed on failure lists every query not answered right.
+const MIN_PRECISION: f64 = 0.96;
+const MIN_RECALL: f64 = 0.88;
 const MAX_FALSE_POSITIVE_RATE: f64 = 0.07;
 
 const CATEGORIES: [&str; 7] = ["transliteration", "script", "acronym", "word_order", "spelling", "other", "negative"];
@@ -114,7 +115,7 @@ fn the_accuracy_fixture_is_well_formed() {
     let listed: HashSet<String> =
         table.entities().iter().flat_map(|e| e.names()).map(|n| normalize::normalize(&n.text)).collect();
     let cases = cases();
-    assert!((150..=250).contains(&cases.len()), "{} queries", cases.len());
+    assert!((150..=300).contains(&cases.len()), "{} queries", cases.len());
     for case in &cases {
         assert!(CATEGORIES.contains(&case.category.as_str()), "unknown category in {:?}", case.query);
         assert_eq!(case.expected.is_none(), case.category == "negative", "{:?}", case.query);

@@ -143,6 +143,13 @@ impl Index {
         index
     }
 
+    /// The ids of one entity's names: names are indexed entity by entity, in order.
+    pub(crate) fn names_of(&self, entity: u32) -> std::ops::Range<u32> {
+        let start = self.names.partition_point(|n| n.entity < entity);
+        let end = self.names.partition_point(|n| n.entity <= entity);
+        start as u32..end as u32
+    }
+
     fn reserve(&mut self, names: usize) {
         self.names.reserve(names);
         self.strict.reserve(names);

@@ -4,12 +4,17 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, name_words, Index, IndexedName, PRIMARY};
-use super::score::{align, word_similarity, Alignment, WordView};
+use super::score::{align, covered_by, word_similarity, Alignment, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, WordClass};
 use super::Matcher;
 use crate::aliases::{EntityType, MAX_NAME_CHARS};
 use crate::normalize::{self, fold};
 
+/// Candidates scoring at least this may be lifted when their entity covers the query.
+const COVERED_FLOOR: f64 = 0.6;
+/// How far above the threshold a covered candidate is lifted: a hair, so that any other
+/// entity within the margin still makes the answer ambiguous.
+const COVERED_LIFT: f64 = 0.01;
 /// How many names, at most, are fully scored for one query.
 const SCORED_CANDIDATES: usize = 16;
 /// How many of the best candidates so far common words may still lift.
@@ -65,7 +70,13 @@ impl Matcher {
         };
         let strict_hits = self.strict_hits(query, &analyzed.strict);
         let prepared = self.prepare(query.name, analyzed);
-        let scored = if strict_hits.is_empty() { self.fuzzy_hits(query, &prepared) } else { strict_hits };
+        let scored = if strict_hits.is_empty() {
+            let mut fuzzy = self.fuzzy_hits(query, &prepared);
+            self.lift_covered(&prepared, &mut fuzzy, threshold);
+            fuzzy
+        } else {
+            strict_hits
+        };
         Ok(self.decide(query, &prepared, scored, threshold))
     }
 
@@ -193,6 +204,30 @@ impl Matcher {
             }
         }
         best.into_values().collect()
+    }
+
+    /// Lifts to just above the threshold the fuzzy candidates whose entity's names hold
+    /// every word of the query between them, when the best name alone fell short because
+    /// it lacks a word another name has. The margin still applies: two such entities are
+    /// ambiguous.
+    fn lift_covered(&self, prepared: &PreparedQuery, scored: &mut [Scored], threshold: f64) {
+        let lifted = threshold + COVERED_LIFT;
+        let query_views = prepared.views();
+        for candidate in scored.iter_mut() {
+            if candidate.method != Method::Fuzzy || candidate.score < COVERED_FLOOR || candidate.score >= lifted {
+                continue;
+            }
+            let names: Vec<Vec<WordView<'_>>> = self
+                .index
+                .names_of(candidate.entity)
+                .map(|id| &self.index.names[id as usize])
+                .filter(|name| !name.exact_only)
+                .map(|name| self.name_views(name))
+                .collect();
+            if covered_by(&query_views, &names) {
+                candidate.score = lifted;
+            }
+        }
     }
 
     /// Names sharing a word (or a spelling of one) with the query, most evidence first.
@@ -326,11 +361,39 @@ impl Matcher {
     /// Names whose derived acronym the query is ("ISIL", "PCC FZE", "S.M.G.").
     /// A word that the table holds as a word is read as that word, not as an acronym.
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        query_acronym(&prepared.analyzed.latin)
-            .filter(|acronym| self.index.lookup_word(acronym).is_none())
-            .and_then(|acronym| self.index.acronyms.get(acronym.as_str()))
-            .cloned()
-            .unwrap_or_default()
+        let Some(acronym) = query_acronym(&prepared.analyzed.latin) else {
+            return Vec::new();
+        };
+        if self.index.lookup_word(&acronym).is_some() {
+            return Vec::new();
+        }
+        match self.index.acronyms.get(acronym.as_str()) {
+            Some(names) => names.clone(),
+            None => self.syllable_acronym_hits(&acronym),
+        }
+    }
+
+    /// Names whose words begin with the query's pieces in order: IASCO is Iran Alloy
+    /// Steel COmpany, PEDCO PEtroiran Development COmpany. Found by the initials of each
+    /// way of cutting the query, then checked word by word.
+    fn syllable_acronym_hits(&self, acronym: &str) -> Vec<u32> {
+        let mut hits = Vec::new();
+        for pieces in acronym_pieces(acronym) {
+            let initials: String = pieces.iter().filter_map(|p| p.chars().next()).collect();
+            let Some(names) = self.index.acronyms.get(initials.as_str()) else {
+                continue;
+            };
+            for &id in names {
+                let words =
+                    canonical_legal_forms(&normalize::analyze(self.name_text(&self.index.names[id as usize])).latin);
+                if pieces_begin_words(&pieces, &words) {
+                    hits.push(id);
+                }
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 
     /// Best first; equal scores in entity-id order, so answers never depend on hashing.
@@ -483,6 +546,59 @@ fn query_acronym(latin: &[String]) -> Option<String> {
     (short_words && fits).then_some(joined)
 }
 
+/// Every way of cutting an acronym into three or more pieces, at least one of them longer
+/// than a letter (one letter each is the plain acronym).
+fn acronym_pieces(acronym: &str) -> Vec<Vec<&str>> {
+    let len = acronym.len();
+    let mut all = Vec::new();
+    // Bit i of `cuts` set: a piece ends after letter i.
+    for cuts in 0u32..(1 << (len - 1)) {
+        let pieces = cuts.count_ones() as usize + 1;
+        if pieces < 3 || pieces == len {
+            continue;
+        }
+        let mut start = 0;
+        let mut cut = Vec::with_capacity(pieces);
+        for i in 0..len {
+            if i + 1 == len || cuts & (1 << i) != 0 {
+                cut.push(&acronym[start..=i]);
+                start = i + 1;
+            }
+        }
+        all.push(cut);
+    }
+    all
+}
+
+/// Whether the pieces begin the name's words in order, using every word of substance
+/// and skipping only stop words and trailing legal forms.
+fn pieces_begin_words(pieces: &[&str], words: &[String]) -> bool {
+    let skippable = |w: &String| class_of_folded(&fold::fold_word(w)) == WordClass::Stop;
+    let trailing_only = |rest: &[String]| {
+        rest.iter().all(|w| skippable(w) || class_of_folded(&fold::fold_word(w)) == WordClass::LegalForm)
+    };
+    fn walk(
+        pieces: &[&str],
+        words: &[String],
+        skippable: &dyn Fn(&String) -> bool,
+        trailing_only: &dyn Fn(&[String]) -> bool,
+    ) -> bool {
+        let Some((piece, rest_pieces)) = pieces.split_first() else {
+            return trailing_only(words);
+        };
+        for (i, word) in words.iter().enumerate() {
+            if word.starts_with(piece) && walk(rest_pieces, &words[i + 1..], skippable, trailing_only) {
+                return true;
+            }
+            if !skippable(word) {
+                return false;
+            }
+        }
+        false
+    }
+    walk(pieces, words, &skippable, &trailing_only)
+}
+
 /// Whether `short` reads as an acronym of `long` ("ISIL" of "Islamic State of Iraq and
 /// the Levant").
 fn is_acronym_of(short: &PreparedQuery, long: &PreparedQuery) -> bool {
@@ -494,5 +610,32 @@ fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Align
         Method::Romanized
     } else {
         Method::Fuzzy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn an_acronym_is_cut_into_pieces_of_three_or_more() {
+        let pieces = acronym_pieces("iasco");
+        assert!(pieces.contains(&vec!["i", "a", "s", "co"]));
+        assert!(!pieces.contains(&vec!["i", "a", "s", "c", "o"]), "one letter each is the plain acronym");
+        assert!(!pieces.iter().any(|p| p.len() < 3));
+        assert!(acronym_pieces("abc").is_empty());
+    }
+
+    #[test]
+    fn pieces_must_begin_every_word_of_substance_in_order() {
+        assert!(pieces_begin_words(&["i", "a", "s", "co"], &words("iran alloy steel co")));
+        assert!(pieces_begin_words(&["g", "a", "e", "sa"], &words("grupo de administracion empresarial sa")));
+        assert!(pieces_begin_words(&["vi", "s", "co"], &words("vian steel complex ltd")));
+        assert!(!pieces_begin_words(&["i", "s", "co"], &words("iran alloy steel co")), "alloy left out");
+        assert!(!pieces_begin_words(&["a", "i", "s", "co"], &words("iran alloy steel co")), "out of order");
     }
 }

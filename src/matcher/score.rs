@@ -8,6 +8,7 @@
 //! different entities (sibling companies "... 46B LLC" / "... 64E LLC").
 
 use super::edit;
+use super::words::{class_of_folded, WordClass};
 use crate::normalize::fold;
 
 /// One word as the scorer sees it.
@@ -128,22 +129,30 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     if strip_article(a.folded) == Some(b.folded) || strip_article(b.folded) == Some(a.folded) {
         return Some((0.95, Rule::Article));
     }
+    // One article for another: ar-Rahman, ur-Rahman and al-Rahman are one name.
+    if crate::normalize::is_article(a.folded) && crate::normalize::is_article(b.folded) {
+        return Some((0.95, Rule::Article));
+    }
+    let abjad = a.abjad || b.abjad;
     let (short, long) = if a.folded.len() <= b.folded.len() { (a, b) } else { (b, a) };
     if short.folded.len() == 1 {
         return long.folded.starts_with(short.folded).then_some((0.6, Rule::Initial));
     }
-    let same_skeleton = a.skeleton == b.skeleton && short.folded.len() >= 3;
+    let leading_waw = abjad && same_but_leading_waw(a, b);
+    let same_skeleton = (a.skeleton == b.skeleton || leading_waw) && short.folded.len() >= 3;
     // One edit distance serves both the typo rule and the skeleton rule's vowel check;
     // it is computed only when one of them can use it.
     let allowed = allowed_edits(a.folded, b.folded);
     let distance = (same_skeleton || a.folded.len().abs_diff(b.folded.len()) <= allowed)
         .then(|| edit::osa_distance(a.folded.as_bytes(), b.folded.as_bytes()));
     let edit = distance.and_then(|d| edit_similarity(a.folded, b.folded, d, allowed));
-    let abjad = a.abjad || b.abjad;
     // Two consonants are little to go on: also ask for a close spelling or, across
     // scripts, the same first letter (قصي / Qusay, not سوئد / Assad).
-    let same_first = a.folded.as_bytes().first() == b.folded.as_bytes().first();
-    let long_enough = a.skeleton.len() >= 3 || (a.skeleton.len() == 2 && (edit.is_some() || (abjad && same_first)));
+    let same_first = a.folded.as_bytes().first() == b.folded.as_bytes().first()
+        || (abjad && starts_with_vowel(a.folded) && starts_with_vowel(b.folded))
+        || leading_waw;
+    let consonants = a.skeleton.len().min(b.skeleton.len());
+    let long_enough = consonants >= 3 || (consonants == 2 && (edit.is_some() || (abjad && same_first)));
     if same_skeleton && long_enough {
         let longer = a.folded.len().max(b.folded.len()).max(1) as f32;
         let vowels_agree = 1.0 - distance.unwrap_or(0) as f32 / longer;
@@ -158,6 +167,23 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     }
     let edit = edit?;
     (edit >= MIN_WORD_SIMILARITY).then_some((edit, Rule::Edit))
+}
+
+/// A leading و is w in Walid but the vowel of Ould and Osman: across scripts, a skeleton
+/// that starts with v may meet one that starts where it ends.
+fn same_but_leading_waw(a: &WordView<'_>, b: &WordView<'_>) -> bool {
+    fn meets(waw_led: &WordView<'_>, vowel_led: &WordView<'_>) -> bool {
+        waw_led.folded.starts_with('v')
+            && starts_with_vowel(vowel_led.folded)
+            && waw_led.skeleton.strip_prefix('v') == Some(vowel_led.skeleton)
+    }
+    meets(a, b) || meets(b, a)
+}
+
+/// Arabic script writes a word's first vowel with one letter (alif or ain) whatever the
+/// vowel is, so across scripts Umar and عمر (amr) start alike.
+fn starts_with_vowel(word: &str) -> bool {
+    matches!(word.as_bytes().first(), Some(b'a' | b'e' | b'i' | b'o' | b'u'))
 }
 
 /// Typos allowed by length, as search engines do: none below 4 letters, one up to 5,
@@ -191,6 +217,29 @@ fn edit_similarity(a: &str, b: &str, edits: usize, allowed: usize) -> Option<f32
 /// The word without an attached Arabic article ("alnusra" gives "nusra").
 pub fn strip_article(word: &str) -> Option<&str> {
     ["al", "il", "ul"].iter().find_map(|article| word.strip_prefix(article)).filter(|rest| rest.len() >= 3)
+}
+
+/// Whether every word of substance in the query meets, outright or nearly, a word of one
+/// of `names` (the names of one entity). A query that an entity's names hold between
+/// them ("NAEEM, Umair" against "SHEIKH, Umair Naeem" and its aliases) is that entity's
+/// more often than a query with a word no name of it holds.
+pub fn covered_by(query: &[WordView<'_>], names: &[Vec<WordView<'_>>]) -> bool {
+    let substance: Vec<&WordView<'_>> = query.iter().filter(|w| !is_minor(w)).collect();
+    substance.len() >= COVERED_MIN_WORDS && substance.iter().all(|q| names.iter().flatten().any(|n| meets_nearly(q, n)))
+}
+
+/// Fewest words of substance a query needs before coverage says anything.
+const COVERED_MIN_WORDS: usize = 2;
+
+/// Equal, or different only as spellings of one word are.
+fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
+    word_similarity(query, name).is_some_and(|(similarity, rule)| match rule {
+        Rule::Equal | Rule::Equivalent | Rule::Article => true,
+        // Two consonants across scripts are too little: "City" meets الكويت (kt).
+        Rule::Consonants => query.skeleton.len() >= 3,
+        Rule::Skeleton | Rule::Edit => similarity >= 0.9,
+        Rule::Joined | Rule::Initial => false,
+    })
 }
 
 /// Aligns query words to name words and scores the alignment; `person` turns on the
@@ -306,6 +355,13 @@ fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair
     };
     let all = |words: &[WordView<'_>]| -> f32 { words.iter().map(|w| w.weight).sum() };
     let (query_left, name_left) = (unpaired(query, &query_paired), unpaired(name, &name_paired));
+    // A side counts as fully paired when what it left unpaired is only particles, legal
+    // forms or titles ("Port of Yalta" against "Yalta Sea Port").
+    let unpaired_substance = |words: &[WordView<'_>], paired: &[bool]| -> f32 {
+        words.iter().zip(paired).filter(|(w, p)| !**p && !is_minor(w)).map(|(w, _)| w.weight).sum()
+    };
+    let (query_substance_left, name_substance_left) =
+        (unpaired_substance(query, &query_paired), unpaired_substance(name, &name_paired));
     // A one-word name covered by a longer one proves little (a surname, a brand): only a
     // side with two or more words of substance earns the discount.
     let substantial = |words: &[WordView<'_>]| words.iter().filter(|w| w.weight >= SUBSTANTIAL_WEIGHT).count() >= 2;
@@ -317,8 +373,15 @@ fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair
         }
     };
     all(query) + all(name)
-        - discount(query_left, name_left, substantial(name))
-        - discount(name_left, query_left, substantial(query))
+        - discount(query_left, name_substance_left, substantial(name))
+        - discount(name_left, query_substance_left, substantial(query))
+}
+
+/// A word that says little about which entity a name means: an article or other stop
+/// word, a legal form, a title. Generic words (International, Group) are not minor here:
+/// "Okcoffee International" and "Okcoffee Colombia" are two branches.
+fn is_minor(word: &WordView<'_>) -> bool {
+    !matches!(class_of_folded(word.folded), WordClass::Content | WordClass::Generic)
 }
 
 /// Weight from which a word counts as substance rather than a particle or legal form.
@@ -374,13 +437,14 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
 /// Mohammad Ibrahim" is not "IBRAHIM, Muhammad", though every given name agrees.
 fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
     let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
+    // A title written where the family name goes ("SHEIKH, Umair Naeem") is no family name.
     let unpaired_family = |words: &[WordView<'_>], paired: &[bool]| {
-        let mut family = words.iter().zip(paired).filter(|(w, _)| w.surname).peekable();
+        let mut family = words.iter().zip(paired).filter(|(w, _)| w.surname && !is_minor(w)).peekable();
         family.peek().is_some() && !family.any(|(_, &p)| p)
     };
     // Both written "FAMILY, Given": the family names must meet each other.
-    let families_apart = query.iter().any(|w| w.surname)
-        && name.iter().any(|w| w.surname)
+    let families_apart = query.iter().any(|w| w.surname && !is_minor(w))
+        && name.iter().any(|w| w.surname && !is_minor(w))
         && !pairs.iter().any(|p| query[p.query].surname && name[p.name].surname);
     if families_apart || unpaired_family(query, &query_paired) || unpaired_family(name, &name_paired) {
         FAMILY_NAME_MISMATCH
@@ -504,6 +568,54 @@ mod tests {
     #[test]
     fn joined_words_pair() {
         assert!(score("Al Qaeda", "Alqaeda") > 0.9);
+    }
+
+    #[test]
+    fn one_article_meets_another() {
+        assert!(score("Ur-Rahman Trust", "Ar-Rahman Trust") > 0.9);
+    }
+
+    #[test]
+    fn a_title_in_the_family_name_place_is_no_family_name() {
+        let (query, name) = (words("Naeem Umair"), words("Sheikh Umair Naeem"));
+        let mut query_views = views(&query);
+        let mut name_views = views(&name);
+        query_views[0].surname = true;
+        name_views[0].surname = true;
+        let titled = align(&query_views, &name_views, true).score;
+        name_views[0].folded = "bakri";
+        let family = align(&query_views, &name_views, true).score;
+        assert!(titled > family + 0.1, "{titled} vs {family}");
+    }
+
+    #[test]
+    fn an_entity_covers_a_query_its_names_hold_between_them() {
+        let query = words("Umair Naeem Bakri");
+        let (first, second, other) = (words("Umair Naeem"), words("Bakri Trading"), words("Umair Hassan"));
+        let covered = [views(&first), views(&second)];
+        assert!(covered_by(&views(&query), &covered));
+        assert!(!covered_by(&views(&query), &[views(&first), views(&other)]));
+        // A single word of substance proves nothing.
+        assert!(!covered_by(&views(&words("Umair")), &covered));
+    }
+
+    #[test]
+    fn arabic_script_words_meet_their_vowel_led_and_waw_led_spellings() {
+        let abjad = |text: &str| {
+            let analyzed = analyze(text);
+            let skeletons = analyzed.folded.iter().map(|w| fold::skeleton(w)).collect();
+            (analyzed.folded, skeletons)
+        };
+        let (arabic, latin) = (abjad("عمر ولد"), words("Umar Ould"));
+        let mut arabic_views = views(&arabic);
+        for view in &mut arabic_views {
+            view.abjad = true;
+        }
+        let latin_views = views(&latin);
+        assert!(word_similarity(&arabic_views[0], &latin_views[0]).is_some(), "{:?}", arabic.0);
+        assert!(word_similarity(&arabic_views[1], &latin_views[1]).is_some(), "{:?}", arabic.0);
+        // Between Latin spellings a leading vowel is still a letter: Umar is not Amr.
+        assert!(word_similarity(&views(&words("Amr"))[0], &latin_views[0]).is_none());
     }
 
     #[test]
