@@ -163,6 +163,15 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         } else {
             (0.75 + 0.15 * vowels_agree, Rule::Skeleton)
         };
+        // A vowel more or less inside a word (Shkuba / Shikuba, Pjak / Pejak) is how
+        // romanizations write an unstressed vowel, as good as equal to the corroboration
+        // rule. Another vowel is often another name (Serena / Sarina), and a vowel in
+        // front another word (Izadi / Zadi).
+        let one_vowel_apart = distance == Some(1)
+            && a.folded.len() != b.folded.len()
+            && longer >= ONE_VOWEL_MIN_LETTERS
+            && a.folded.as_bytes().first() == b.folded.as_bytes().first();
+        let similarity = if one_vowel_apart { similarity.max(CORROBORATED_SIMILARITY) } else { similarity };
         return Some((similarity.max(edit.unwrap_or(0.0)), rule));
     }
     let edit = edit?;
@@ -185,6 +194,11 @@ fn same_but_leading_waw(a: &WordView<'_>, b: &WordView<'_>) -> bool {
 fn starts_with_vowel(word: &str) -> bool {
     matches!(word.as_bytes().first(), Some(b'a' | b'e' | b'i' | b'o' | b'u'))
 }
+
+/// The length from which one vowel more or less is only a spelling.
+const ONE_VOWEL_MIN_LETTERS: f32 = 5.0;
+/// The similarity from which an alike pair counts as corroborating, like an equal one.
+const CORROBORATED_SIMILARITY: f32 = 0.92;
 
 /// Typos allowed by length, as search engines do: none below 4 letters, one up to 5,
 /// two beyond (Damerau: a transposition is one edit).
@@ -276,6 +290,10 @@ pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Ali
         * order_agreement(&pairs)
         * corroboration(&pairs)
         * family_name_agreement(query, name, &pairs);
+    // A legal form names a company: "Gorge Limited" is no person George.
+    if person && query.iter().any(|w| class_of_folded(w.folded) == WordClass::LegalForm) {
+        score *= LEGAL_FORM_ON_PERSON;
+    }
     if person && same_person_structure(query, name, &pairs) {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
@@ -428,7 +446,9 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
     // A vowel or a letter apart in a long word (Zaldastanov / Zaldostanov) is as good as equal.
     let exact = pairs
         .iter()
-        .filter(|p| !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Initial) || p.similarity >= 0.92)
+        .filter(|p| {
+            !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Initial) || p.similarity >= CORROBORATED_SIMILARITY
+        })
         .count();
     1.0 - CORROBORATION + CORROBORATION * (exact as f32 / pairs.len() as f32)
 }
@@ -497,6 +517,9 @@ fn anchors(words: &[WordView<'_>]) -> Option<[usize; 2]> {
         None => Some([0, words.len() - 1]),
     }
 }
+
+/// The factor for a query with a legal form scored against a person's name.
+const LEGAL_FORM_ON_PERSON: f32 = 0.8;
 
 /// The floor a structurally matching person's name is lifted toward: its score becomes
 /// `STRUCTURE_BASE + (1 - STRUCTURE_BASE) * score`.
@@ -616,6 +639,25 @@ mod tests {
         assert!(word_similarity(&arabic_views[1], &latin_views[1]).is_some(), "{:?}", arabic.0);
         // Between Latin spellings a leading vowel is still a letter: Umar is not Amr.
         assert!(word_similarity(&views(&words("Amr"))[0], &latin_views[0]).is_none());
+    }
+
+    #[test]
+    fn a_vowel_more_or_less_inside_a_word_corroborates_but_another_vowel_does_not() {
+        let pair = |a: &str, b: &str| {
+            let (a, b) = (words(a), words(b));
+            word_similarity(&views(&a)[0], &views(&b)[0]).map(|(similarity, _)| similarity)
+        };
+        assert!(pair("Shkuba", "Shikuba").is_some_and(|s| s >= CORROBORATED_SIMILARITY));
+        assert!(pair("Serena", "Sarina").is_some_and(|s| s < CORROBORATED_SIMILARITY));
+        assert!(pair("Izadi", "Zadi").is_none_or(|s| s < CORROBORATED_SIMILARITY));
+    }
+
+    #[test]
+    fn a_legal_form_costs_a_person_name() {
+        let (query, name) = (words("George Ltd"), words("George"));
+        let company = align(&views(&query), &views(&name), false).score;
+        let person = align(&views(&query), &views(&name), true).score;
+        assert!(person < company * 0.85, "{person} vs {company}");
     }
 
     #[test]
