@@ -447,7 +447,9 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
     let exact = pairs
         .iter()
         .filter(|p| {
-            !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Initial) || p.similarity >= CORROBORATED_SIMILARITY
+            // Less a rounding allowance: one edit in eight letters is 0.92 on paper.
+            !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Initial)
+                || p.similarity >= CORROBORATED_SIMILARITY - 1e-4
         })
         .count();
     1.0 - CORROBORATION + CORROBORATION * (exact as f32 / pairs.len() as f32)

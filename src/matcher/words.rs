@@ -82,8 +82,8 @@ const STOP: &[&str] = &[
 const LEGAL: &[&str] = &[
     "ltd", "llc", "llp", "lp", "inc", "corp", "co", "plc", "sa", "sas", "sarl", "srl", "spa", "sl", "gmbh", "ag", "kg",
     "bv", "nv", "ab", "as", "oy", "pte", "pty", "pvt", "bhd", "sdn", "ooo", "zao", "oao", "pao", "jsc", "pjsc", "cjsc",
-    "ojsc", "tov", "fze", "fzc", "fzco", "fzllc", "dmcc", "est", "wll", "jv", "kft", "doo", "dd", "ad", "eood", "sp",
-    "zoo", "sro", "sde", "cv", "de", "rl", "ca", "cia", "ltda", "eirl", "sac", "saic", "spc", "company",
+    "ojsc", "tov", "fze", "fzc", "fzco", "fzllc", "dmcc", "est", "anstalt", "wll", "jv", "kft", "doo", "dd", "ad",
+    "eood", "sp", "zoo", "sro", "sde", "cv", "de", "rl", "ca", "cia", "ltda", "eirl", "sac", "saic", "spc", "company",
 ];
 
 const TITLES: &[&str] = &[
@@ -233,7 +233,14 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["mfg"], "manufacturing"),
     (&["doctor"], "dr"),
     (&["aktiengesellschaft"], "ag"),
+    (&["otkrytoe", "aktsionernoe", "obshchestvo"], "oao"),
+    (&["zakrytoe", "aktsionernoe", "obshchestvo"], "zao"),
+    (&["publichnoe", "aktsionernoe", "obshchestvo"], "pao"),
+    (&["publichnoye", "joint", "stock", "company"], "pjsc"),
     (&["limited"], "ltd"),
+    (&["compania"], "co"),
+    (&["companhia"], "co"),
+    (&["compagnie"], "co"),
     (&["limitada"], "ltda"),
     (&["lda"], "ltda"),
     (&["incorporated"], "inc"),
@@ -243,14 +250,28 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["cia"], "co"),
 ];
 
+/// The legal phrases with their words folded (see `normalize::fold`), so that any
+/// romanization of one (ogranichennoy, ogranichennoi) is found.
+fn folded_legal_phrases() -> &'static [(Vec<String>, &'static str)] {
+    static FOLDED: std::sync::OnceLock<Vec<(Vec<String>, &'static str)>> = std::sync::OnceLock::new();
+    FOLDED.get_or_init(|| {
+        LEGAL_PHRASES
+            .iter()
+            .map(|(phrase, short)| (phrase.iter().map(|w| crate::normalize::fold::fold_word(w)).collect(), *short))
+            .collect()
+    })
+}
+
 /// Rewrites legal forms to one spelling in a list of romanized words.
 pub fn canonical_legal_forms(words: &[String]) -> Vec<String> {
+    let phrases = folded_legal_phrases();
+    let folded: Vec<String> = words.iter().map(|w| crate::normalize::fold::fold_word(w)).collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     'words: while i < words.len() {
-        for (phrase, short) in LEGAL_PHRASES {
+        for (phrase, short) in phrases {
             let end = i + phrase.len();
-            if end <= words.len() && words[i..end].iter().zip(phrase.iter()).all(|(w, p)| w == p) {
+            if end <= words.len() && folded[i..end] == phrase[..] {
                 out.extend(short.split(' ').map(str::to_string));
                 i = end;
                 continue 'words;
@@ -278,6 +299,11 @@ mod tests {
             words("ooo romashka")
         );
         assert_eq!(canonical_legal_forms(&words("acme limited liability company")), words("acme llc"));
+        assert_eq!(
+            canonical_legal_forms(&words("obshchestvo s ogranichennoi otvetstvennostyu avia")),
+            words("ooo avia"),
+            "any romanization of the phrase"
+        );
     }
 
     #[test]
