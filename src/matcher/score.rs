@@ -268,7 +268,7 @@ fn join_two_to_one(
         if !(0..one.len()).any(|j| !one_used[j] && one[j].folded.len().abs_diff(joined_len) <= 3) {
             continue;
         }
-        let joined = fold::fold_word(&format!("{}{}", two[i].folded, two[i + 1].folded));
+        let joined = fold::fold_word(&[two[i].folded, two[i + 1].folded].concat());
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = two[i].abjad || one.first().is_some_and(|w| w.abjad);
         let joined_skeleton = fold::skeleton(&joined);
