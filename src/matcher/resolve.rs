@@ -3,7 +3,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
-use super::index::{derived_acronyms, name_words, Index, IndexedName, PRIMARY};
+use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
 use super::score::{align, word_similarity, Alignment, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, WordClass};
 use super::Matcher;
@@ -143,13 +143,13 @@ impl Matcher {
         PreparedQuery { analyzed, folded, skeletons, weights, groups, surname_words }
     }
 
-    /// Rarer words identify more: weight = class weight x (1 + ln((N + 1) / (df + 1))).
+    /// A table word's weight was fixed when the index was built; a word the table lacks
+    /// is weighed as one held by no name.
     fn weight_of(&self, folded: &str, id: Option<u32>) -> f32 {
-        let df = id.map_or(0, |id| self.index.document_frequency(id));
-        let class = id.map_or_else(|| class_of_folded(folded), |id| self.index.words[id as usize].class);
-        let names = self.index.names.len();
-        let idf = 1.0 + ((names as f32 + 1.0) / (df as f32 + 1.0)).ln();
-        class.weight() * idf
+        match id {
+            Some(id) => self.index.words[id as usize].weight,
+            None => word_weight(class_of_folded(folded), 0, self.index.names.len()),
+        }
     }
 
     fn fuzzy_hits(&self, query: &Query<'_>, prepared: &PreparedQuery) -> Vec<Scored> {
@@ -198,7 +198,8 @@ impl Matcher {
     /// Names sharing a word (or a spelling of one) with the query, most evidence first.
     fn word_candidates(&self, prepared: &PreparedQuery) -> Vec<u32> {
         let mut evidence: HashMap<u32, f32> = HashMap::default();
-        evidence.reserve(256);
+        // Room for the pool and one rare word's postings beyond it, so it never rehashes.
+        evidence.reserve(EVIDENCE_LIMIT + RARE_POSTINGS);
         // Rare words fetch candidates through their postings; common ones (a legal form,
         // "Mohammed") only add to candidates already found, checked name by name: their
         // postings are long, and walking them was most of a query's time.
@@ -261,8 +262,12 @@ impl Matcher {
             *common_gain.entry(word).or_default() += gain;
         }
         if !common_gain.is_empty() {
-            for (id, score) in &mut ranked {
-                let words = &self.index.names[*id as usize].words;
+            // The candidates' names are scattered over a large table: fetching every
+            // word list before reading any lets the CPU overlap the cache misses, which
+            // were most of this loop's time at a million names.
+            let word_lists: Vec<&[u32]> =
+                ranked.iter().map(|&(id, _)| self.index.words_of(&self.index.names[id as usize])).collect();
+            for ((_, score), words) in ranked.iter_mut().zip(word_lists) {
                 *score += words.iter().filter_map(|word| common_gain.get(word)).sum::<f32>();
             }
         }
@@ -278,7 +283,7 @@ impl Matcher {
     /// "Abubakr"; رحمت الله finds "Rahmatullah" by its consonants).
     fn joined_word_candidates(&self, prepared: &PreparedQuery, evidence: &mut HashMap<u32, f32>) {
         for i in 0..prepared.folded.len().saturating_sub(1) {
-            let joined = fold::fold_word(&format!("{}{}", prepared.folded[i], prepared.folded[i + 1]));
+            let joined = fold::fold_word(&[prepared.folded[i].as_str(), &prepared.folded[i + 1]].concat());
             let skeleton = fold::skeleton(&joined);
             let weight = prepared.weights[i] + prepared.weights[i + 1];
             // Between Latin spellings a joined word is looked up as it is; across scripts
@@ -403,7 +408,8 @@ impl Matcher {
     }
 
     fn name_views(&self, name: &IndexedName) -> Vec<WordView<'_>> {
-        name.words
+        self.index
+            .words_of(name)
             .iter()
             .enumerate()
             .map(|(position, &id)| {
@@ -411,7 +417,7 @@ impl Matcher {
                 WordView {
                     folded: &word.folded,
                     skeleton: &word.skeleton,
-                    weight: self.weight_of(&word.folded, Some(id)),
+                    weight: word.weight,
                     group: word.group,
                     abjad: name.abjad,
                     surname: position < usize::from(name.surname_words),
