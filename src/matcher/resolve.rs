@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
-use super::score::{align, word_similarity, Alignment, WordView};
+use super::score::{align, align_with, word_similarity, Alignment, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, WordClass};
 use super::Matcher;
 use crate::aliases::{EntityType, MAX_NAME_CHARS};
@@ -162,6 +162,7 @@ impl Matcher {
         candidates.dedup();
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
+        let mut similarities = PairSimilarities::default();
         for id in candidates {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
@@ -169,7 +170,10 @@ impl Matcher {
             }
             let name_views = self.name_views(name);
             let person = Index::entity_type(&self.table, name) == EntityType::Person;
-            let alignment = align(&query_views, &name_views, person);
+            let word_ids = self.index.words_of(name);
+            let alignment = align_with(&query_views, &name_views, person, |qi, ni| {
+                similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni])
+            });
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
@@ -441,6 +445,22 @@ impl Matcher {
 
     fn type_allowed(&self, query: &Query<'_>, name: &IndexedName) -> bool {
         query.kind.is_none_or(|kind| Index::entity_type(&self.table, name) == kind)
+    }
+}
+
+/// Word similarities already computed for one query: its candidates share many words
+/// (the query's own, legal forms, common given names), and comparing word pairs was
+/// most of the time spent scoring them.
+#[derive(Default)]
+struct PairSimilarities(HashMap<u64, Option<(f32, Rule)>>);
+
+impl PairSimilarities {
+    /// `word_similarity` of query word `qi` and a name word, the vocabulary word `word`.
+    /// A name word's view is its vocabulary entry plus the name's script and surname
+    /// flags, so those are part of the key.
+    fn get(&mut self, qi: usize, word: u32, query: &WordView<'_>, name: &WordView<'_>) -> Option<(f32, Rule)> {
+        let key = (u64::from(word) << 32) | ((qi as u64) << 2) | (u64::from(name.abjad) << 1) | u64::from(name.surname);
+        *self.0.entry(key).or_insert_with(|| word_similarity(query, name))
     }
 }
 

@@ -196,13 +196,25 @@ pub fn strip_article(word: &str) -> Option<&str> {
 /// Aligns query words to name words and scores the alignment; `person` turns on the
 /// rules for the structure of people's names.
 pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Alignment {
+    align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]))
+}
+
+/// [`align`] with the similarity of query word `qi` and name word `ni` given by the
+/// caller, which must equal `word_similarity` of the two: resolve remembers it across
+/// the candidates of one query, which share many words.
+pub fn align_with(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    person: bool,
+    mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
+) -> Alignment {
     let mut query_used = vec![false; query.len()];
     let mut name_used = vec![false; name.len()];
     let mut pairs = Vec::with_capacity(query.len().min(name.len()));
     let mut options: Vec<(f32, usize, usize, f32, Rule)> = Vec::new();
     for (qi, q) in query.iter().enumerate().filter(|(i, _)| !query_used[*i]) {
         for (ni, n) in name.iter().enumerate().filter(|(i, _)| !name_used[*i]) {
-            if let Some((similarity, rule)) = word_similarity(q, n) {
+            if let Some((similarity, rule)) = pair_similarity(qi, ni) {
                 options.push((similarity * (q.weight + n.weight), qi, ni, similarity, rule));
             }
         }
