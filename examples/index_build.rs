@@ -51,6 +51,10 @@ struct Args {
     /// The slowest queries to print, with their latency (where the tail comes from).
     #[arg(long, default_value_t = 10)]
     slowest: usize,
+    /// Also write every query's answer (outcome, ten ranked candidates with scores and
+    /// methods) to this file, untimed: speed work diffs it to show no answer changed.
+    #[arg(long)]
+    answers: Option<std::path::PathBuf>,
 }
 
 /// Picks one of a tally's series of durations.
@@ -194,6 +198,9 @@ fn main() -> anyhow::Result<()> {
         }
         print_row("all", &mut all);
     }
+    if let Some(path) = &args.answers {
+        write_answers(&matcher, &queries, path)?;
+    }
     slowest.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
     println!();
     for (elapsed, on_cpu, kind, text) in slowest.iter().take(args.slowest) {
@@ -203,6 +210,31 @@ fn main() -> anyhow::Result<()> {
     if failed > 0 {
         anyhow::bail!("{failed} exact or normalized queries did not resolve to their own entity");
     }
+    Ok(())
+}
+
+/// One line per query: kind, text, outcome, then the ranked candidates.
+fn write_answers(
+    matcher: &Matcher,
+    queries: &[synthetic::SyntheticQuery],
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for q in queries {
+        let query = Query { max_candidates: 10, ..Query::new(&q.text) };
+        match matcher.resolve(&query) {
+            Ok(r) => {
+                write!(out, "{}\t{}\t{}", q.kind.as_str(), q.text, r.outcome)?;
+                for c in &r.candidates {
+                    write!(out, "\t{} {} {} {:?}", c.entity_id, c.score, c.method.as_str(), c.matched_alias)?;
+                }
+                writeln!(out)?;
+            }
+            Err(error) => writeln!(out, "{}\t{}\terror {error}", q.kind.as_str(), q.text)?,
+        }
+    }
+    out.flush()?;
     Ok(())
 }
 

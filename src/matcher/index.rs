@@ -25,13 +25,24 @@ pub(crate) struct IndexedName {
     pub(crate) entity: u32,
     /// Index into the entity's aliases, or [`PRIMARY`].
     pub(crate) alias: u32,
-    pub(crate) words: Box<[u32]>,
+    /// The name's word ids when it has at most [`INLINE_WORDS`]; for a longer name, where
+    /// its ids start in `Index::long_words` and how many there are. Read through
+    /// [`Index::words_of`]. Held in place because resolve reads the words of hundreds of
+    /// candidate names scattered over the table: one cache miss each, not two.
+    words: [u32; INLINE_WORDS],
+    /// How many words, or [`LONG_NAME`].
+    word_count: u8,
     pub(crate) exact_only: bool,
     /// Romanized from a script without short vowels.
     pub(crate) abjad: bool,
     /// How many leading words are the family name ("SURNAME, Given" form of a person).
     pub(crate) surname_words: u8,
 }
+
+/// Word ids a name holds in place; longer names keep theirs in `Index::long_words`.
+const INLINE_WORDS: usize = 5;
+/// `IndexedName::word_count` of a name whose words are in `Index::long_words`.
+const LONG_NAME: u8 = u8::MAX;
 
 /// A word of the table's vocabulary.
 #[derive(Debug)]
@@ -42,6 +53,10 @@ pub(crate) struct VocabWord {
     /// The curated equivalence group the word belongs to, if any.
     pub(crate) group: Option<u32>,
     pub(crate) postings: Vec<u32>,
+    /// The word's weight in scoring (`Index::word_weight`), fixed once the table is in:
+    /// every candidate name needs its words' weights, and a logarithm per word per
+    /// candidate added up.
+    pub(crate) weight: f32,
 }
 
 /// Everything the index needs from one name, computed without the index (in parallel).
@@ -89,6 +104,8 @@ pub(crate) struct Index {
     pub(crate) loose: HashMap<Box<str>, Vec<u32>>,
     pub(crate) acronyms: HashMap<Box<str>, Vec<u32>>,
     pub(crate) words: Vec<VocabWord>,
+    /// The word ids of names longer than [`INLINE_WORDS`], one after another.
+    long_words: Vec<u32>,
     word_ids: HashMap<Box<str>, u32>,
     /// Folded word to its curated equivalence group; `groups` lists each group's words.
     group_of: HashMap<Box<str>, u32>,
@@ -140,6 +157,7 @@ impl Index {
             index.add_name(name);
         }
         index.finish_deletes();
+        index.finish_weights();
         index
     }
 
@@ -171,10 +189,32 @@ impl Index {
                 push_unique(self.acronyms.entry(acronym.into_boxed_str()).or_default(), id);
             }
         }
-        let words = word_ids.into_boxed_slice();
+        let (words, word_count) = self.place_words(&word_ids);
         let (entity, alias, exact_only, abjad, surname_words) =
             (name.entity, name.alias, name.exact_only, name.abjad, name.surname_words);
-        self.names.push(IndexedName { entity, alias, words, exact_only, abjad, surname_words });
+        self.names.push(IndexedName { entity, alias, words, word_count, exact_only, abjad, surname_words });
+    }
+
+    /// A name's word ids in place when they fit, else in `long_words`.
+    fn place_words(&mut self, ids: &[u32]) -> ([u32; INLINE_WORDS], u8) {
+        let mut words = [0; INLINE_WORDS];
+        if ids.len() <= INLINE_WORDS {
+            words[..ids.len()].copy_from_slice(ids);
+            return (words, ids.len() as u8);
+        }
+        words[0] = self.long_words.len() as u32;
+        words[1] = ids.len() as u32;
+        self.long_words.extend_from_slice(ids);
+        (words, LONG_NAME)
+    }
+
+    /// The word ids of a name, in order.
+    pub(crate) fn words_of<'a>(&'a self, name: &'a IndexedName) -> &'a [u32] {
+        if name.word_count != LONG_NAME {
+            return &name.words[..usize::from(name.word_count)];
+        }
+        let (start, len) = (name.words[0] as usize, name.words[1] as usize);
+        self.long_words.get(start..start + len).unwrap_or_default()
     }
 
     fn word_id(&mut self, folded: &str) -> u32 {
@@ -198,6 +238,7 @@ impl Index {
             class: class_of_folded(folded),
             group: self.group_of.get(folded).copied(),
             postings: Vec::new(),
+            weight: 0.0,
         });
         self.word_ids.insert(folded.into(), id);
         id
@@ -216,6 +257,13 @@ impl Index {
         self.delete_buckets = buckets;
     }
 
+    fn finish_weights(&mut self) {
+        let names = self.names.len();
+        for word in &mut self.words {
+            word.weight = word_weight(word.class, word.postings.len(), names);
+        }
+    }
+
     /// The word ids stored under one hash in `deletes`.
     fn deletes_with(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
         let bucket = bucket_of(hash);
@@ -226,11 +274,6 @@ impl Index {
         let run = &self.deletes[start..end];
         let first = run.partition_point(|&(h, _)| h < hash);
         run[first..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, id)| id)
-    }
-
-    /// How many names hold the word.
-    pub(crate) fn document_frequency(&self, word: u32) -> usize {
-        self.words[word as usize].postings.len()
     }
 
     /// The id of a folded word, if the table has it.
@@ -259,14 +302,22 @@ impl Index {
             }
         }
         if folded.len() >= 4 {
-            let mut probes = deletions(folded);
-            probes.push(folded.to_string());
+            // Each deletion is built in one reused buffer: a string per probe was a
+            // tenth of this function's time. Probing a repeated deletion twice finds
+            // the same ids, which the dedup below drops.
+            if folded.is_ascii() {
+                let mut probe = String::with_capacity(folded.len());
+                for i in 0..folded.len() {
+                    probe.clear();
+                    probe.push_str(&folded[..i]);
+                    probe.push_str(&folded[i + 1..]);
+                    found.extend(self.deletes_with(hash_str(&probe)));
+                }
+            }
+            found.extend(self.deletes_with(hash_str(folded)));
             // The query "Alnusra" finds the table's "Nusra".
             if let Some(bare) = super::score::strip_article(folded) {
-                probes.push(bare.to_string());
-            }
-            for probe in probes {
-                found.extend(self.deletes_with(hash_str(&probe)));
+                found.extend(self.deletes_with(hash_str(bare)));
             }
         }
         found.sort_unstable();
@@ -292,6 +343,13 @@ pub(crate) fn surname_words(text: &str) -> u8 {
     }
     let family = name_words(&normalize::analyze(family));
     u8::try_from(family.len()).unwrap_or(0)
+}
+
+/// Rarer words identify more: weight = class weight x (1 + ln((N + 1) / (df + 1))) for a
+/// word held by `df` of `names` names.
+pub(crate) fn word_weight(class: WordClass, df: usize, names: usize) -> f32 {
+    let idf = 1.0 + ((names as f32 + 1.0) / (df as f32 + 1.0)).ln();
+    class.weight() * idf
 }
 
 /// Buckets of the delete table: by the top 16 bits of a hash.

@@ -3,8 +3,8 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
-use super::index::{derived_acronyms, name_words, Index, IndexedName, PRIMARY};
-use super::score::{align, covered_by, word_similarity, Alignment, WordView};
+use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
+use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, WordClass};
 use super::Matcher;
 use crate::aliases::{EntityType, MAX_NAME_CHARS};
@@ -154,13 +154,13 @@ impl Matcher {
         PreparedQuery { analyzed, folded, skeletons, weights, groups, surname_words }
     }
 
-    /// Rarer words identify more: weight = class weight x (1 + ln((N + 1) / (df + 1))).
+    /// A table word's weight was fixed when the index was built; a word the table lacks
+    /// is weighed as one held by no name.
     fn weight_of(&self, folded: &str, id: Option<u32>) -> f32 {
-        let df = id.map_or(0, |id| self.index.document_frequency(id));
-        let class = id.map_or_else(|| class_of_folded(folded), |id| self.index.words[id as usize].class);
-        let names = self.index.names.len();
-        let idf = 1.0 + ((names as f32 + 1.0) / (df as f32 + 1.0)).ln();
-        class.weight() * idf
+        match id {
+            Some(id) => self.index.words[id as usize].weight,
+            None => word_weight(class_of_folded(folded), 0, self.index.names.len()),
+        }
     }
 
     fn fuzzy_hits(&self, query: &Query<'_>, prepared: &PreparedQuery) -> Vec<Scored> {
@@ -173,6 +173,7 @@ impl Matcher {
         candidates.dedup();
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
+        let mut similarities = PairSimilarities::default();
         for id in candidates {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
@@ -180,7 +181,10 @@ impl Matcher {
             }
             let name_views = self.name_views(name);
             let person = Index::entity_type(&self.table, name) == EntityType::Person;
-            let alignment = align(&query_views, &name_views, person);
+            let word_ids = self.index.words_of(name);
+            let alignment = align_with(&query_views, &name_views, person, |qi, ni| {
+                similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni])
+            });
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
@@ -233,7 +237,8 @@ impl Matcher {
     /// Names sharing a word (or a spelling of one) with the query, most evidence first.
     fn word_candidates(&self, prepared: &PreparedQuery) -> Vec<u32> {
         let mut evidence: HashMap<u32, f32> = HashMap::default();
-        evidence.reserve(256);
+        // Room for the pool and one rare word's postings beyond it, so it never rehashes.
+        evidence.reserve(EVIDENCE_LIMIT + RARE_POSTINGS);
         // Rare words fetch candidates through their postings; common ones (a legal form,
         // "Mohammed") only add to candidates already found, checked name by name: their
         // postings are long, and walking them was most of a query's time.
@@ -296,8 +301,12 @@ impl Matcher {
             *common_gain.entry(word).or_default() += gain;
         }
         if !common_gain.is_empty() {
-            for (id, score) in &mut ranked {
-                let words = &self.index.names[*id as usize].words;
+            // The candidates' names are scattered over a large table: fetching every
+            // word list before reading any lets the CPU overlap the cache misses, which
+            // were most of this loop's time at a million names.
+            let word_lists: Vec<&[u32]> =
+                ranked.iter().map(|&(id, _)| self.index.words_of(&self.index.names[id as usize])).collect();
+            for ((_, score), words) in ranked.iter_mut().zip(word_lists) {
                 *score += words.iter().filter_map(|word| common_gain.get(word)).sum::<f32>();
             }
         }
@@ -313,7 +322,7 @@ impl Matcher {
     /// "Abubakr"; رحمت الله finds "Rahmatullah" by its consonants).
     fn joined_word_candidates(&self, prepared: &PreparedQuery, evidence: &mut HashMap<u32, f32>) {
         for i in 0..prepared.folded.len().saturating_sub(1) {
-            let joined = fold::fold_word(&format!("{}{}", prepared.folded[i], prepared.folded[i + 1]));
+            let joined = fold::fold_word(&[prepared.folded[i].as_str(), &prepared.folded[i + 1]].concat());
             let skeleton = fold::skeleton(&joined);
             let weight = prepared.weights[i] + prepared.weights[i + 1];
             // Between Latin spellings a joined word is looked up as it is; across scripts
@@ -466,7 +475,8 @@ impl Matcher {
     }
 
     fn name_views(&self, name: &IndexedName) -> Vec<WordView<'_>> {
-        name.words
+        self.index
+            .words_of(name)
             .iter()
             .enumerate()
             .map(|(position, &id)| {
@@ -474,7 +484,7 @@ impl Matcher {
                 WordView {
                     folded: &word.folded,
                     skeleton: &word.skeleton,
-                    weight: self.weight_of(&word.folded, Some(id)),
+                    weight: word.weight,
                     group: word.group,
                     abjad: name.abjad,
                     surname: position < usize::from(name.surname_words),
@@ -498,6 +508,22 @@ impl Matcher {
 
     fn type_allowed(&self, query: &Query<'_>, name: &IndexedName) -> bool {
         query.kind.is_none_or(|kind| Index::entity_type(&self.table, name) == kind)
+    }
+}
+
+/// Word similarities already computed for one query: its candidates share many words
+/// (the query's own, legal forms, common given names), and comparing word pairs was
+/// most of the time spent scoring them.
+#[derive(Default)]
+struct PairSimilarities(HashMap<u64, Option<(f32, Rule)>>);
+
+impl PairSimilarities {
+    /// `word_similarity` of query word `qi` and a name word, the vocabulary word `word`.
+    /// A name word's view is its vocabulary entry plus the name's script and surname
+    /// flags, so those are part of the key.
+    fn get(&mut self, qi: usize, word: u32, query: &WordView<'_>, name: &WordView<'_>) -> Option<(f32, Rule)> {
+        let key = (u64::from(word) << 32) | ((qi as u64) << 2) | (u64::from(name.abjad) << 1) | u64::from(name.surname);
+        *self.0.entry(key).or_insert_with(|| word_similarity(query, name))
     }
 }
 

@@ -259,13 +259,25 @@ fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
 /// Aligns query words to name words and scores the alignment; `person` turns on the
 /// rules for the structure of people's names.
 pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Alignment {
+    align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]))
+}
+
+/// [`align`] with the similarity of query word `qi` and name word `ni` given by the
+/// caller, which must equal `word_similarity` of the two: resolve remembers it across
+/// the candidates of one query, which share many words.
+pub fn align_with(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    person: bool,
+    mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
+) -> Alignment {
     let mut query_used = vec![false; query.len()];
     let mut name_used = vec![false; name.len()];
     let mut pairs = Vec::with_capacity(query.len().min(name.len()));
     let mut options: Vec<(f32, usize, usize, f32, Rule)> = Vec::new();
     for (qi, q) in query.iter().enumerate().filter(|(i, _)| !query_used[*i]) {
         for (ni, n) in name.iter().enumerate().filter(|(i, _)| !name_used[*i]) {
-            if let Some((similarity, rule)) = word_similarity(q, n) {
+            if let Some((similarity, rule)) = pair_similarity(qi, ni) {
                 options.push((similarity * (q.weight + n.weight), qi, ni, similarity, rule));
             }
         }
@@ -335,7 +347,7 @@ fn join_two_to_one(
         if !(0..one.len()).any(|j| !one_used[j] && one[j].folded.len().abs_diff(joined_len) <= 3) {
             continue;
         }
-        let joined = fold::fold_word(&format!("{}{}", two[i].folded, two[i + 1].folded));
+        let joined = fold::fold_word(&[two[i].folded, two[i + 1].folded].concat());
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = two[i].abjad || one.first().is_some_and(|w| w.abjad);
         let joined_skeleton = fold::skeleton(&joined);

@@ -89,7 +89,9 @@ pub fn fold_word(word: &str) -> String {
 /// names whose numbers differ are different entities (HAPPINESS II / HAPPINESS III).
 pub fn is_numeral(word: &str) -> bool {
     const ROMAN: &[&str] = &["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv", "xx"];
-    word.bytes().any(|b| b.is_ascii_digit()) || ROMAN.contains(&word)
+    // The scorer asks this of every word pair: most words are too long to be one of
+    // these numerals, and a length check is cheaper than thirteen comparisons.
+    word.bytes().any(|b| b.is_ascii_digit()) || (word.len() <= 4 && ROMAN.contains(&word))
 }
 
 /// The word with each run of one letter written once.
