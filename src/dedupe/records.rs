@@ -106,13 +106,7 @@ pub fn tally<R: Read>(
         Format::Csv | Format::Tsv => {
             let mut reader = csv_reader(input, format);
             let index = column_index(reader.byte_headers()?, column)?;
-            let mut record = csv::ByteRecord::new();
-            while reader.read_byte_record(&mut record)? {
-                if let Ok(name) = csv_name(&record, index, column) {
-                    tally.add(name);
-                }
-                report_every(tally.records(), progress);
-            }
+            tally = tally_csv(&mut reader, index, column, progress)?;
         }
         Format::Jsonl => {
             let mut lines = Lines::new(input);
@@ -129,6 +123,73 @@ pub fn tally<R: Read>(
     }
     progress(tally.records());
     Ok(tally)
+}
+
+/// Names handed from the parsing thread to the counting one per batch.
+const NAMES_PER_BATCH: usize = 8_192;
+
+/// A batch of names: their text end to end, and where each one ends.
+#[derive(Default)]
+struct NameBatch {
+    text: String,
+    ends: Vec<usize>,
+}
+
+/// Pass 1 over CSV/TSV: this thread parses while another counts, so that parsing and
+/// hashing each take a core instead of taking turns on one.
+fn tally_csv<R: Read>(
+    reader: &mut csv::Reader<R>,
+    index: usize,
+    column: &str,
+    progress: &dyn Fn(u64),
+) -> Result<NameTally, DedupeError> {
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<NameBatch>(4);
+        let (recycle, recycled) = std::sync::mpsc::channel::<NameBatch>();
+        let counting = scope.spawn(move || {
+            let mut tally = NameTally::new();
+            for batch in received {
+                let mut start = 0;
+                for &end in &batch.ends {
+                    tally.add(&batch.text[start..end]);
+                    start = end;
+                }
+                // The parser may be done: then the buffers are simply dropped.
+                let _ = recycle.send(batch);
+            }
+            tally
+        });
+        let mut record = csv::ByteRecord::new();
+        let mut batch = NameBatch::default();
+        let mut names = 0u64;
+        let parsed = loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(error) => break Err(error),
+            }
+            if let Ok(name) = csv_name(&record, index, column) {
+                batch.text.push_str(name);
+                batch.ends.push(batch.text.len());
+                names += 1;
+                report_every(names, progress);
+            }
+            if batch.ends.len() == NAMES_PER_BATCH {
+                let mut next = recycled.try_recv().unwrap_or_default();
+                next.text.clear();
+                next.ends.clear();
+                // The counter only stops when this sender is dropped.
+                let _ = batches.send(std::mem::replace(&mut batch, next));
+            }
+        };
+        if !batch.ends.is_empty() {
+            let _ = batches.send(batch);
+        }
+        drop(batches);
+        let tally = counting.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        parsed?;
+        Ok(tally)
+    })
 }
 
 /// Pass 2: every record of `input`, written to `output` with its label.
