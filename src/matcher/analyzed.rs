@@ -50,3 +50,70 @@ impl Matcher {
         self.index.strict.contains_key(name.strict_key())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::aliases;
+    use crate::matcher::{MatchConfig, Query};
+
+    const NAMES: [&str; 10] = [
+        "Syria",
+        "SYRIA",
+        "Syrian Arab Republic",
+        "syrian arab republc",
+        "Kahal Rusfenga Logistics GmbH",
+        "KAHAL RUSFENGA LOGISTICS GMBH",
+        "DUHOPEL, Duhal",
+        "Duhopel Duhal",
+        "  ",
+        "...",
+    ];
+
+    fn builtin() -> Matcher {
+        let loaded = aliases::load_builtin().expect("the built-in table loads");
+        Matcher::new(Arc::new(loaded.table), MatchConfig::default())
+    }
+
+    #[test]
+    fn analysed_queries_answer_as_plain_ones() {
+        let matcher = builtin();
+        for name in NAMES {
+            let query = Query::new(name);
+            match AnalyzedName::new(name) {
+                Err(error) => assert_eq!(matcher.resolve(&query), Err(error), "{name}"),
+                Ok(analyzed) => {
+                    assert_eq!(matcher.resolve_analyzed(&query, &analyzed), matcher.resolve(&query), "{name}");
+                    let similar = matcher.similar(name, 5).expect("the name analyses");
+                    assert_eq!(matcher.similar_analyzed(name, &analyzed, 5), similar, "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn equal_analyses_resolve_alike_unless_the_table_holds_the_key() {
+        let matcher = builtin();
+        let analysed: Vec<(&str, AnalyzedName)> =
+            NAMES.iter().filter_map(|&name| AnalyzedName::new(name).ok().map(|a| (name, a))).collect();
+        let mut shared = 0;
+        for (left, left_analysis) in &analysed {
+            for (right, right_analysis) in &analysed {
+                if left_analysis == right_analysis && !matcher.holds_strict_key(left_analysis) {
+                    assert_eq!(
+                        matcher.resolve(&Query::new(left)),
+                        matcher.resolve(&Query::new(right)),
+                        "{left} / {right}"
+                    );
+                    shared += usize::from(left != right);
+                }
+            }
+        }
+        // The two spellings of the made-up company share one analysis; the comma form does not.
+        assert!(shared >= 2);
+        let comma = AnalyzedName::new("DUHOPEL, Duhal").expect("analyses");
+        assert_ne!(comma, AnalyzedName::new("Duhopel Duhal").expect("analyses"));
+    }
+}
