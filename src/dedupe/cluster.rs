@@ -24,7 +24,7 @@ use std::collections::BinaryHeap;
 
 use super::{cluster_id, DedupeConfig, Linkage, Progress};
 use crate::aliases::{AliasTable, Entity, EntityType, Equivalence, Location, Name};
-use crate::matcher::{MatchConfig, Matcher};
+use crate::matcher::{AnalyzedName, MatchConfig, Matcher};
 
 /// A group of unknown spellings sharing one strict key.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,10 +79,12 @@ impl Graph {
 }
 
 /// Clusters `nodes`, whose spellings are `texts`, with the curated `equivalences` of the
-/// known table (so that the same words are equal here as in resolve).
+/// known table (so that the same words are equal here as in resolve). `analyses` holds
+/// each node's representative analysed (`None`: it is analysed here).
 pub fn cluster_nodes(
     nodes: &[Node],
     texts: &[Box<str>],
+    analyses: &[Option<AnalyzedName>],
     equivalences: &[Equivalence],
     config: &DedupeConfig,
     progress: &dyn Progress,
@@ -93,7 +95,7 @@ pub fn cluster_nodes(
     progress.start("indexing unknown names", nodes.len() as u64);
     let matcher = node_matcher(nodes, texts, equivalences);
     progress.start("scoring neighbours", nodes.len() as u64);
-    let graph = neighbour_graph(&matcher, nodes, texts, config, progress);
+    let graph = neighbour_graph(&matcher, nodes, texts, analyses, config, progress);
     progress.start("clustering", nodes.len() as u64);
     match config.linkage {
         Linkage::Centre => centre_link(&matcher, nodes, texts, &graph, config),
@@ -124,6 +126,7 @@ fn neighbour_graph(
     matcher: &Matcher,
     nodes: &[Node],
     texts: &[Box<str>],
+    analyses: &[Option<AnalyzedName>],
     config: &DedupeConfig,
     progress: &dyn Progress,
 ) -> Graph {
@@ -133,7 +136,11 @@ fn neighbour_graph(
         .enumerate()
         .with_min_len(64)
         .map(|(index, node)| {
-            let similar = matcher.similar(&texts[node.representative as usize], limit).unwrap_or_default();
+            let text = &texts[node.representative as usize];
+            let similar = match analyses.get(index) {
+                Some(Some(analyzed)) => matcher.similar_analyzed(text, analyzed, limit),
+                _ => matcher.similar(text, limit).unwrap_or_default(),
+            };
             let truncated = similar.len() >= limit;
             let pairs = similar
                 .iter()

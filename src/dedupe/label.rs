@@ -5,15 +5,14 @@
 //! clustered ([`super::cluster`]). It never changes a known answer and never looks at
 //! records: only at spellings and their counts.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use rayon::prelude::*;
 
 use super::cluster::{cluster_nodes, Cluster, Clustering, Node};
 use super::{DedupeConfig, NameTally};
-use crate::matcher::{Matcher, Method, Outcome, Query, QueryError};
-use crate::normalize;
+use crate::matcher::{AnalyzedName, Matcher, Method, Outcome, Query, QueryError};
 
 /// Reports progress of the long phases; called from many threads.
 pub trait Progress: Sync {
@@ -105,10 +104,20 @@ pub struct Dedupe {
 }
 
 /// One spelling resolved against the known table.
+#[derive(Clone)]
 enum Resolved {
-    Known { id: String, name: String, score: f64 },
-    Unknown { key: String, in_table: bool },
+    Known {
+        id: String,
+        name: String,
+        score: f64,
+    },
+    Unknown {
+        key: String,
+        in_table: bool,
+    },
     Rejected(QueryError),
+    /// Shares the resolution of an earlier spelling with the same analysis.
+    Follower,
 }
 
 /// Labels every spelling of `tally`: known names as `matcher.resolve` answers them,
@@ -116,30 +125,74 @@ enum Resolved {
 pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progress: &dyn Progress) -> Dedupe {
     let (texts, counts): (Vec<Box<str>>, Vec<u64>) = tally.into_sorted().into_iter().unzip();
     progress.start("resolving distinct names", texts.len() as u64);
-    let resolved: Vec<Resolved> = texts
-        .par_iter()
+    // Each spelling is analysed once; the analysis serves resolve, the strict key and,
+    // for a node's representative, the neighbour search.
+    let analyses: Vec<Result<AnalyzedName, QueryError>> =
+        texts.par_iter().with_min_len(256).map(|text| AnalyzedName::new(text)).collect();
+    let leaders = resolve_leaders(matcher, &analyses);
+    let resolved: Vec<Resolved> = (0..texts.len())
+        .into_par_iter()
         .with_min_len(64)
-        .map(|text| {
-            let resolved = resolve_one(matcher, text);
+        .map(|index| {
+            let resolved = match (&analyses[index], leaders[index]) {
+                (Err(error), _) => Resolved::Rejected(error.clone()),
+                (Ok(name), leader) if leader as usize == index => resolve_one(matcher, &texts[index], name),
+                // Filled in below from the leader's answer.
+                (Ok(_), _) => Resolved::Follower,
+            };
             progress.advance(1);
             resolved
         })
         .collect();
+    let resolved = copy_from_leaders(resolved, &leaders);
     let mut result = Dedupe { texts, counts, ..Dedupe::default() };
     let unknown_keys = result.record_resolved(resolved);
     result.nodes = group_nodes(unknown_keys, &result.counts);
+    let mut analyses: Vec<Option<AnalyzedName>> = analyses.into_iter().map(Result::ok).collect();
+    let mut representatives = Vec::with_capacity(result.nodes.len());
     for (index, node) in result.nodes.iter().enumerate() {
         for &spelling in &node.spellings {
             result.verdicts[spelling as usize] = Verdict::Unknown { node: index as u32 };
         }
+        representatives.push(analyses[node.representative as usize].take());
     }
-    result.clustering = cluster_nodes(&result.nodes, &result.texts, matcher.table().equivalences(), config, progress);
+    drop(analyses);
+    result.clustering =
+        cluster_nodes(&result.nodes, &result.texts, &representatives, matcher.table().equivalences(), config, progress);
     result.ids = result.texts.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
     result
 }
 
-fn resolve_one(matcher: &Matcher, text: &str) -> Resolved {
-    match matcher.resolve(&Query::new(text)) {
+/// For each spelling, the spelling whose resolution it shares: itself, or the first (in
+/// text order) with the same analysis when the table does not hold their strict key (then
+/// resolve reads only the analysis; see `AnalyzedName`). Case and punctuation variants
+/// are resolved once.
+fn resolve_leaders(matcher: &Matcher, analyses: &[Result<AnalyzedName, QueryError>]) -> Vec<u32> {
+    let mut first: HashMap<&AnalyzedName, u32> = HashMap::default();
+    first.reserve(analyses.len());
+    let mut leaders = Vec::with_capacity(analyses.len());
+    for (index, analysis) in analyses.iter().enumerate() {
+        let leader = match analysis {
+            Ok(name) if !matcher.holds_strict_key(name) => *first.entry(name).or_insert(index as u32),
+            _ => index as u32,
+        };
+        leaders.push(leader);
+    }
+    leaders
+}
+
+fn copy_from_leaders(mut resolved: Vec<Resolved>, leaders: &[u32]) -> Vec<Resolved> {
+    for (index, &leader) in leaders.iter().enumerate() {
+        // A leader comes before its followers, so it is already resolved.
+        if leader as usize != index {
+            resolved[index] = resolved[leader as usize].clone();
+        }
+    }
+    resolved
+}
+
+fn resolve_one(matcher: &Matcher, text: &str, name: &AnalyzedName) -> Resolved {
+    match matcher.resolve_analyzed(&Query::new(text), name) {
         Err(error) => Resolved::Rejected(error),
         Ok(resolution) => match (resolution.outcome, resolution.best) {
             (Outcome::Matched, Some(best)) => {
@@ -150,7 +203,7 @@ fn resolve_one(matcher: &Matcher, text: &str) -> Resolved {
                     .candidates
                     .first()
                     .is_some_and(|c| matches!(c.method, Method::Exact | Method::Normalized));
-                Resolved::Unknown { key: normalize::normalize(text), in_table }
+                Resolved::Unknown { key: name.strict_key().to_string(), in_table }
             }
         },
     }
@@ -162,7 +215,7 @@ type UnknownKey = (u32, String, bool);
 impl Dedupe {
     /// Stores known and rejected verdicts; returns the unknown spellings with their keys.
     fn record_resolved(&mut self, resolved: Vec<Resolved>) -> Vec<UnknownKey> {
-        let mut known_ids: HashMap<String, u32> = HashMap::new();
+        let mut known_ids: HashMap<String, u32> = HashMap::default();
         let mut unknown = Vec::new();
         self.verdicts = Vec::with_capacity(resolved.len());
         for (index, resolved) in resolved.into_iter().enumerate() {
@@ -180,6 +233,8 @@ impl Dedupe {
                     Verdict::Unknown { node: u32::MAX }
                 }
                 Resolved::Rejected(error) => Verdict::Rejected(error),
+                // `copy_from_leaders` replaced every follower.
+                Resolved::Follower => Verdict::Unknown { node: u32::MAX },
             };
             self.verdicts.push(verdict);
         }

@@ -25,7 +25,7 @@ pub mod suggest;
 pub use label::{dedupe, Dedupe, Label, MatchKind, NameVerdict, Progress};
 pub use records::{Format, RecordError, Summary};
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::matcher::MatchConfig;
 

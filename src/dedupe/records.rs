@@ -15,6 +15,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 
+use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -64,6 +65,17 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Adds the counts of the records after these (errors kept in order, up to the limit).
+    fn merge(&mut self, later: Summary) {
+        self.records += later.records;
+        self.known += later.known;
+        self.clustered += later.clustered;
+        self.singleton += later.singleton;
+        self.errors += later.errors;
+        let room = ERRORS_KEPT.saturating_sub(self.first_errors.len());
+        self.first_errors.extend(later.first_errors.into_iter().take(room));
+    }
+
     fn count(&mut self, line: u64, outcome: &Result<Label<'_>, String>) {
         self.records += 1;
         match outcome {
@@ -94,13 +106,7 @@ pub fn tally<R: Read>(
         Format::Csv | Format::Tsv => {
             let mut reader = csv_reader(input, format);
             let index = column_index(reader.byte_headers()?, column)?;
-            let mut record = csv::ByteRecord::new();
-            while reader.read_byte_record(&mut record)? {
-                if let Ok(name) = csv_name(&record, index, column) {
-                    tally.add(name);
-                }
-                report_every(tally.records(), progress);
-            }
+            tally = tally_csv(&mut reader, index, column, progress)?;
         }
         Format::Jsonl => {
             let mut lines = Lines::new(input);
@@ -117,6 +123,73 @@ pub fn tally<R: Read>(
     }
     progress(tally.records());
     Ok(tally)
+}
+
+/// Names handed from the parsing thread to the counting one per batch.
+const NAMES_PER_BATCH: usize = 8_192;
+
+/// A batch of names: their text end to end, and where each one ends.
+#[derive(Default)]
+struct NameBatch {
+    text: String,
+    ends: Vec<usize>,
+}
+
+/// Pass 1 over CSV/TSV: this thread parses while another counts, so that parsing and
+/// hashing each take a core instead of taking turns on one.
+fn tally_csv<R: Read>(
+    reader: &mut csv::Reader<R>,
+    index: usize,
+    column: &str,
+    progress: &dyn Fn(u64),
+) -> Result<NameTally, DedupeError> {
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<NameBatch>(4);
+        let (recycle, recycled) = std::sync::mpsc::channel::<NameBatch>();
+        let counting = scope.spawn(move || {
+            let mut tally = NameTally::new();
+            for batch in received {
+                let mut start = 0;
+                for &end in &batch.ends {
+                    tally.add(&batch.text[start..end]);
+                    start = end;
+                }
+                // The parser may be done: then the buffers are simply dropped.
+                let _ = recycle.send(batch);
+            }
+            tally
+        });
+        let mut record = csv::ByteRecord::new();
+        let mut batch = NameBatch::default();
+        let mut names = 0u64;
+        let parsed = loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(error) => break Err(error),
+            }
+            if let Ok(name) = csv_name(&record, index, column) {
+                batch.text.push_str(name);
+                batch.ends.push(batch.text.len());
+                names += 1;
+                report_every(names, progress);
+            }
+            if batch.ends.len() == NAMES_PER_BATCH {
+                let mut next = recycled.try_recv().unwrap_or_default();
+                next.text.clear();
+                next.ends.clear();
+                // The counter only stops when this sender is dropped.
+                let _ = batches.send(std::mem::replace(&mut batch, next));
+            }
+        };
+        if !batch.ends.is_empty() {
+            let _ = batches.send(batch);
+        }
+        drop(batches);
+        let tally = counting.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        parsed?;
+        Ok(tally)
+    })
 }
 
 /// Pass 2: every record of `input`, written to `output` with its label.
@@ -183,9 +256,15 @@ fn csv_name<'r>(record: &'r csv::ByteRecord, index: usize, column: &str) -> Resu
     std::str::from_utf8(field).map_err(|e| format!("invalid UTF-8 in column `{column}`: {e}"))
 }
 
+/// Records read and labelled as one batch in pass 2: big enough that the threads labelling
+/// it in parallel each get thousands of records, small enough to stay a few MiB.
+const BATCH_RECORDS: usize = 16_384;
+/// Records one thread labels and serializes in one go.
+const CHUNK_RECORDS: usize = 2_048;
+
 fn label_csv<R: Read, W: Write>(
     input: R,
-    output: W,
+    mut output: W,
     format: Format,
     column: &str,
     dedupe: &Dedupe,
@@ -194,37 +273,118 @@ fn label_csv<R: Read, W: Write>(
     let mut reader = csv_reader(input, format);
     let header = reader.byte_headers()?.clone();
     let index = column_index(&header, column)?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(delimiter(format))
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_writer(output);
     let mut out_header = header.clone();
     for added in ADDED_COLUMNS {
         out_header.push_field(added.as_bytes());
     }
-    writer.write_byte_record(&out_header)?;
+    let mut header_writer = csv_writer(Vec::new(), format);
+    header_writer.write_byte_record(&out_header)?;
+    output.write_all(&header_writer.into_inner().map_err(|e| e.into_error())?)?;
     let mut summary = Summary::default();
-    let mut record = csv::ByteRecord::new();
+    let mut spare = Vec::new();
+    let (mut batch, mut failure) = read_batch(&mut reader, &mut spare);
+    loop {
+        // This thread parses the next batch (the CSV reader is sequential) while the
+        // others label and serialize this one; the bytes are written in input order.
+        let (labelled, next) = std::thread::scope(|scope| {
+            let labelling = scope.spawn(|| {
+                batch
+                    .par_chunks(CHUNK_RECORDS)
+                    .map(|chunk| label_csv_chunk(chunk, format, header.len(), index, column, dedupe))
+                    .collect::<Vec<_>>()
+            });
+            let next = if failure.is_none() && batch.len() == BATCH_RECORDS {
+                read_batch(&mut reader, &mut spare)
+            } else {
+                (Vec::new(), None)
+            };
+            (labelling.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), next)
+        });
+        for chunk in labelled {
+            let (bytes, counts) = chunk?;
+            output.write_all(&bytes)?;
+            summary.merge(counts);
+        }
+        report_every_batch(summary.records, progress);
+        if let Some(error) = failure {
+            output.flush()?;
+            return Err(error.into());
+        }
+        let (next_batch, next_failure) = next;
+        if next_batch.is_empty() && next_failure.is_none() {
+            break;
+        }
+        spare = std::mem::replace(&mut batch, next_batch);
+        failure = next_failure;
+    }
+    output.flush()?;
+    Ok(summary)
+}
+
+/// Up to `BATCH_RECORDS` records, in `spare`'s buffers when it has some, and the
+/// reader's error if it failed after them (they are still labelled and written first).
+fn read_batch<R: Read>(
+    reader: &mut csv::Reader<R>,
+    spare: &mut Vec<csv::ByteRecord>,
+) -> (Vec<csv::ByteRecord>, Option<csv::Error>) {
+    let mut batch = std::mem::take(spare);
+    batch.resize_with(BATCH_RECORDS, csv::ByteRecord::new);
+    let mut filled = 0;
+    let mut failure = None;
+    while filled < BATCH_RECORDS {
+        match reader.read_byte_record(&mut batch[filled]) {
+            Ok(true) => filled += 1,
+            Ok(false) => break,
+            Err(error) => {
+                failure = Some(error);
+                break;
+            }
+        }
+    }
+    batch.truncate(filled);
+    (batch, failure)
+}
+
+fn csv_writer<W: Write>(output: W, format: Format) -> csv::Writer<W> {
+    csv::WriterBuilder::new().delimiter(delimiter(format)).flexible(true).from_writer(output)
+}
+
+/// Labels and serializes a run of records; their counts are returned for the summary.
+fn label_csv_chunk(
+    records: &[csv::ByteRecord],
+    format: Format,
+    columns: usize,
+    index: usize,
+    column: &str,
+    dedupe: &Dedupe,
+) -> Result<(Vec<u8>, Summary), DedupeError> {
+    let mut writer = csv_writer(Vec::with_capacity(records.len() * 96), format);
+    let mut summary = Summary::default();
     let mut labelled = csv::ByteRecord::new();
     let mut score = String::new();
-    while reader.read_byte_record(&mut record)? {
+    for record in records {
         let line = record.position().map_or(0, |p| p.line());
-        let outcome = csv_name(&record, index, column).and_then(|name| label_of(dedupe, name));
+        let outcome = csv_name(record, index, column).and_then(|name| label_of(dedupe, name));
         labelled.clear();
         for field in record.iter() {
             labelled.push_field(field);
         }
-        for _ in record.len()..header.len() {
+        for _ in record.len()..columns {
             labelled.push_field(b"");
         }
         push_label_fields(&mut labelled, &outcome, &mut score);
         writer.write_byte_record(&labelled)?;
         summary.count(line, &outcome);
-        report_every(summary.records, progress);
     }
-    writer.flush()?;
-    Ok(summary)
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok((bytes, summary))
+}
+
+/// Progress after a batch: about every 65,536 records, as the sequential readers report.
+fn report_every_batch(records: u64, progress: &dyn Fn(u64)) {
+    if records % 65_536 < BATCH_RECORDS as u64 {
+        progress(records);
+    }
 }
 
 fn push_label_fields(record: &mut csv::ByteRecord, outcome: &Result<Label<'_>, String>, score: &mut String) {

@@ -13,6 +13,7 @@
 //! The matcher never guesses between equals: ties between entities are ambiguous, and
 //! the same table and query always give the same answer (ties ordered by entity id).
 
+mod analyzed;
 mod answer;
 mod edit;
 mod index;
@@ -20,6 +21,7 @@ mod resolve;
 pub mod score;
 pub mod words;
 
+pub use analyzed::AnalyzedName;
 pub use answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 
 use std::sync::Arc;

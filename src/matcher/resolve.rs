@@ -2,6 +2,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
 use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
@@ -63,6 +64,16 @@ impl Matcher {
     /// Resolves one name.
     pub fn resolve(&self, query: &Query<'_>) -> Result<Resolution, QueryError> {
         let analyzed = checked(query.name)?;
+        self.resolve_with(query, analyzed)
+    }
+
+    /// [`Matcher::resolve`] of a name analysed beforehand: `name` must be
+    /// `AnalyzedName::new(query.name)`.
+    pub fn resolve_analyzed(&self, query: &Query<'_>, name: &AnalyzedName) -> Result<Resolution, QueryError> {
+        self.resolve_with(query, name.analyzed.clone())
+    }
+
+    fn resolve_with(&self, query: &Query<'_>, analyzed: normalize::Analyzed) -> Result<Resolution, QueryError> {
         let threshold = match query.threshold {
             Some(t) if !(0.0..=1.0).contains(&t) || t.is_nan() => return Err(QueryError::BadThreshold(t)),
             Some(t) => t,
@@ -85,6 +96,16 @@ impl Matcher {
     /// clustering and review tools that need the neighbourhood, not an answer.
     pub fn similar(&self, name: &str, limit: usize) -> Result<Vec<Candidate>, QueryError> {
         let analyzed = checked(name)?;
+        Ok(self.similar_with(name, analyzed, limit))
+    }
+
+    /// [`Matcher::similar`] of a name analysed beforehand: `analyzed` must be
+    /// `AnalyzedName::new(name)`.
+    pub fn similar_analyzed(&self, name: &str, analyzed: &AnalyzedName, limit: usize) -> Vec<Candidate> {
+        self.similar_with(name, analyzed.analyzed.clone(), limit)
+    }
+
+    fn similar_with(&self, name: &str, analyzed: normalize::Analyzed, limit: usize) -> Vec<Candidate> {
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, &analyzed.strict);
         let prepared = self.prepare(query.name, analyzed);
@@ -94,7 +115,7 @@ impl Matcher {
         }
         let mut scored: Vec<Scored> = best.into_values().collect();
         self.rank(&mut scored);
-        Ok(scored.iter().take(limit).map(|s| self.candidate(s)).collect())
+        scored.iter().take(limit).map(|s| self.candidate(s)).collect()
     }
 
     /// Scores two names against each other with resolve's normalization, weights and
@@ -527,7 +548,7 @@ impl PairSimilarities {
     }
 }
 
-fn checked(name: &str) -> Result<normalize::Analyzed, QueryError> {
+pub(super) fn checked(name: &str) -> Result<normalize::Analyzed, QueryError> {
     if name.trim().is_empty() {
         return Err(QueryError::Empty);
     }
