@@ -299,6 +299,7 @@ pub fn align_with(
     pairs.sort_by_key(|p| (p.query, p.name));
     let mut score = dice(query, name, &pairs)
         * number_agreement(query, name)
+        * legal_form_agreement(query, name)
         * order_agreement(&pairs)
         * corroboration(&pairs)
         * family_name_agreement(query, name, &pairs);
@@ -441,6 +442,25 @@ fn number_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
         0.5
     }
 }
+
+/// Two legal forms with nothing in common (JSC / LLC, GmbH / AG) are two registrations,
+/// often sister companies of one name; a form on one side only says nothing, and
+/// "Company" is how any of them is written out.
+fn legal_form_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
+    fn forms<'a>(words: &[WordView<'a>]) -> Vec<&'a str> {
+        let registration = |w: &&WordView<'a>| w.folded != "co" && class_of_folded(w.folded) == WordClass::LegalForm;
+        words.iter().filter(registration).map(|w| w.folded).collect()
+    }
+    let (q, n) = (forms(query), forms(name));
+    if q.is_empty() || n.is_empty() || q.iter().any(|f| n.contains(f)) {
+        1.0
+    } else {
+        LEGAL_FORMS_DISAGREE
+    }
+}
+
+/// The factor for legal forms that disagree.
+const LEGAL_FORMS_DISAGREE: f32 = 0.93;
 
 fn numbers<'a>(words: &[WordView<'a>]) -> Vec<&'a str> {
     let mut found: Vec<&str> = words.iter().filter(|w| fold::is_numeral(w.folded)).map(|w| w.folded).collect();

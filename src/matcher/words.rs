@@ -52,25 +52,11 @@ pub fn class_of_folded(word: &str) -> WordClass {
         }
         classes
     });
-    if crate::normalize::is_article(word) {
+    // A lone letter is an initial or a particle (Burmese U, Korean O): little identity.
+    if crate::normalize::is_article(word) || (word.len() == 1 && word.bytes().all(|b| b.is_ascii_alphabetic())) {
         return WordClass::Stop;
     }
     classes.get(word).copied().unwrap_or(WordClass::Content)
-}
-
-/// The class of a romanized (not yet folded) lower-case word.
-pub fn class_of(word: &str) -> WordClass {
-    if STOP.contains(&word) || crate::normalize::is_article(word) {
-        WordClass::Stop
-    } else if LEGAL.contains(&word) {
-        WordClass::LegalForm
-    } else if TITLES.contains(&word) {
-        WordClass::Title
-    } else if GENERIC.contains(&word) {
-        WordClass::Generic
-    } else {
-        WordClass::Content
-    }
 }
 
 const STOP: &[&str] = &[
@@ -81,9 +67,9 @@ const STOP: &[&str] = &[
 
 const LEGAL: &[&str] = &[
     "ltd", "llc", "llp", "lp", "inc", "corp", "co", "plc", "sa", "sas", "sarl", "srl", "spa", "sl", "gmbh", "ag", "kg",
-    "bv", "nv", "ab", "as", "oy", "pte", "pty", "pvt", "bhd", "sdn", "ooo", "zao", "oao", "pao", "jsc", "pjsc", "cjsc",
-    "ojsc", "tov", "fze", "fzc", "fzco", "fzllc", "dmcc", "est", "anstalt", "wll", "jv", "kft", "doo", "dd", "ad",
-    "eood", "sp", "zoo", "sro", "sde", "cv", "de", "rl", "ca", "cia", "ltda", "eirl", "sac", "saic", "spc", "company",
+    "bv", "nv", "ab", "as", "oy", "pte", "pty", "pvt", "bhd", "sdn", "jsc", "pjsc", "cjsc", "ojsc", "fze", "fzc",
+    "fzco", "fzllc", "dmcc", "est", "anstalt", "wll", "jv", "kft", "doo", "dd", "ad", "eood", "sp", "zoo", "sro",
+    "sde", "cv", "de", "rl", "ca", "cia", "ltda", "eirl", "sac", "saic", "spc", "company",
 ];
 
 const TITLES: &[&str] = &[
@@ -205,10 +191,10 @@ const GENERIC: &[&str] = &[
 
 /// Multi-word legal forms and their one-word spelling, longest first.
 const LEGAL_PHRASES: &[(&[&str], &str)] = &[
-    (&["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"], "ooo"),
-    (&["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"], "ooo"),
-    (&["obshchestvo", "s", "ogranichennoj", "otvetstvennostju"], "ooo"),
-    (&["tovarystvo", "z", "obmezhenoyu", "vidpovidalnistyu"], "tov"),
+    (&["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"], "llc"),
+    (&["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"], "llc"),
+    (&["obshchestvo", "s", "ogranichennoj", "otvetstvennostju"], "llc"),
+    (&["tovarystvo", "z", "obmezhenoyu", "vidpovidalnistyu"], "llc"),
     (&["gesellschaft", "mit", "beschrankter", "haftung"], "gmbh"),
     (&["public", "joint", "stock", "company"], "pjsc"),
     (&["closed", "joint", "stock", "company"], "cjsc"),
@@ -233,10 +219,16 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["mfg"], "manufacturing"),
     (&["doctor"], "dr"),
     (&["aktiengesellschaft"], "ag"),
-    (&["otkrytoe", "aktsionernoe", "obshchestvo"], "oao"),
-    (&["zakrytoe", "aktsionernoe", "obshchestvo"], "zao"),
-    (&["publichnoe", "aktsionernoe", "obshchestvo"], "pao"),
+    (&["otkrytoe", "aktsionernoe", "obshchestvo"], "ojsc"),
+    (&["zakrytoe", "aktsionernoe", "obshchestvo"], "cjsc"),
+    (&["publichnoe", "aktsionernoe", "obshchestvo"], "pjsc"),
     (&["publichnoye", "joint", "stock", "company"], "pjsc"),
+    // Transliterated forms are the English ones: OOO is a limited liability company.
+    (&["ooo"], "llc"),
+    (&["tov"], "llc"),
+    (&["zao"], "cjsc"),
+    (&["oao"], "ojsc"),
+    (&["pao"], "pjsc"),
     (&["limited"], "ltd"),
     (&["compania"], "co"),
     (&["companhia"], "co"),
@@ -252,20 +244,27 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
 
 /// The legal phrases with their words folded (see `normalize::fold`), so that any
 /// romanization of one (ogranichennoy, ogranichennoi) is found.
+/// Short words are matched as written: folded, "ooo" would be the "u" of Zaia u Rahman.
 fn folded_legal_phrases() -> &'static [(Vec<String>, &'static str)] {
     static FOLDED: std::sync::OnceLock<Vec<(Vec<String>, &'static str)>> = std::sync::OnceLock::new();
     FOLDED.get_or_init(|| {
-        LEGAL_PHRASES
-            .iter()
-            .map(|(phrase, short)| (phrase.iter().map(|w| crate::normalize::fold::fold_word(w)).collect(), *short))
-            .collect()
+        LEGAL_PHRASES.iter().map(|(phrase, short)| (phrase.iter().map(|w| phrase_key(w)).collect(), *short)).collect()
     })
+}
+
+/// How a word is compared with the words of legal phrases.
+fn phrase_key(word: &str) -> String {
+    if word.len() <= 3 {
+        word.to_string()
+    } else {
+        crate::normalize::fold::fold_word(word)
+    }
 }
 
 /// Rewrites legal forms to one spelling in a list of romanized words.
 pub fn canonical_legal_forms(words: &[String]) -> Vec<String> {
     let phrases = folded_legal_phrases();
-    let folded: Vec<String> = words.iter().map(|w| crate::normalize::fold::fold_word(w)).collect();
+    let folded: Vec<String> = words.iter().map(|w| phrase_key(w)).collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     'words: while i < words.len() {
@@ -296,22 +295,25 @@ mod tests {
         assert_eq!(canonical_legal_forms(&words("acme limited")), words("acme ltd"));
         assert_eq!(
             canonical_legal_forms(&words("obshchestvo s ogranichennoy otvetstvennostyu romashka")),
-            words("ooo romashka")
+            words("llc romashka")
         );
+        assert_eq!(canonical_legal_forms(&words("ooo romashka")), words("llc romashka"));
         assert_eq!(canonical_legal_forms(&words("acme limited liability company")), words("acme llc"));
         assert_eq!(
             canonical_legal_forms(&words("obshchestvo s ogranichennoi otvetstvennostyu avia")),
-            words("ooo avia"),
+            words("llc avia"),
             "any romanization of the phrase"
         );
     }
 
     #[test]
     fn classes_weigh_identity() {
+        let class_of = |word: &str| class_of_folded(&crate::normalize::fold::fold_word(word));
         assert_eq!(class_of("hamas"), WordClass::Content);
         assert_eq!(class_of("al"), WordClass::Stop);
         assert_eq!(class_of("llc"), WordClass::LegalForm);
         assert_eq!(class_of("sheikh"), WordClass::Title);
+        assert_eq!(class_of("m"), WordClass::Stop, "a lone letter");
         assert!(class_of("group").weight() < class_of("nusra").weight());
     }
 }
