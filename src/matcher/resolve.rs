@@ -16,6 +16,8 @@ const COVERED_FLOOR: f64 = 0.6;
 /// How far above the threshold a covered candidate is lifted: a hair, so that any other
 /// entity within the margin still makes the answer ambiguous.
 const COVERED_LIFT: f64 = 0.01;
+/// Initials shared by more names than this are not checked as a syllable acronym.
+const SYLLABLE_ACRONYM_NAMES: usize = 64;
 /// How many names, at most, are fully scored for one query.
 const SCORED_CANDIDATES: usize = 16;
 /// How many of the best candidates so far common words may still lift.
@@ -410,7 +412,10 @@ impl Matcher {
         let mut hits = Vec::new();
         for pieces in acronym_pieces(acronym) {
             let initials: String = pieces.iter().filter_map(|p| p.chars().next()).collect();
-            let Some(names) = self.index.acronyms.get(initials.as_str()) else {
+            // Initials that many names share say nothing, and checking each would make a
+            // short query cost as much as the table is large.
+            let Some(names) = self.index.acronyms.get(initials.as_str()).filter(|n| n.len() <= SYLLABLE_ACRONYM_NAMES)
+            else {
                 continue;
             };
             for &id in names {
