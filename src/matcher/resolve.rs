@@ -6,7 +6,7 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
 use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
-use super::words::{canonical_legal_forms, class_of_folded, WordClass};
+use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, WordClass};
 use super::Matcher;
 use crate::aliases::{EntityType, MAX_NAME_CHARS};
 use crate::normalize::{self, fold};
@@ -408,14 +408,18 @@ impl Matcher {
     /// way of cutting the query, then checked word by word.
     fn syllable_acronym_hits(&self, acronym: &str) -> Vec<u32> {
         let mut hits = Vec::new();
+        let mut letters = String::new();
         for pieces in acronym_pieces(acronym) {
             let initials: String = pieces.iter().filter_map(|p| p.chars().next()).collect();
             let Some(names) = self.index.acronyms.get(initials.as_str()) else {
                 continue;
             };
             for &id in names {
-                let words =
-                    canonical_legal_forms(&normalize::analyze(self.name_text(&self.index.names[id as usize])).latin);
+                let text = self.name_text(&self.index.names[id as usize]);
+                if !may_begin_words(&pieces, text, &mut letters) {
+                    continue;
+                }
+                let words = canonical_legal_forms(&normalize::analyze(text).latin);
                 if pieces_begin_words(&pieces, &words) {
                     hits.push(id);
                 }
@@ -615,6 +619,24 @@ fn acronym_pieces(acronym: &str) -> Vec<Vec<&str>> {
         all.push(cut);
     }
     all
+}
+
+/// A necessary condition for `pieces_begin_words`, read from a name's text without
+/// analysing it: a short acronym reaches thousands of names at a million, and analysing
+/// each was nearly all the time of the slowest queries. An ASCII name's words are runs of
+/// its letters and digits (punctuation only joins or splits them), besides "and" for `&`
+/// and the short legal forms phrases are rewritten to; so a piece that begins none of
+/// those and is not in the text's letters begins no word. Other scripts are romanized
+/// first, so no piece is ruled out. `letters` is a buffer reused across names.
+fn may_begin_words(pieces: &[&str], text: &str, letters: &mut String) -> bool {
+    if !text.is_ascii() {
+        return true;
+    }
+    letters.clear();
+    letters.extend(text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
+    pieces.iter().all(|piece| {
+        letters.contains(piece) || "and".starts_with(piece) || legal_form_words().any(|w| w.starts_with(piece))
+    })
 }
 
 /// Whether the pieces begin the name's words in order, using every word of substance
