@@ -419,7 +419,13 @@ impl Matcher {
                 if !may_begin_words(&pieces, text, &mut letters) {
                     continue;
                 }
-                let words = canonical_legal_forms(&normalize::analyze(text).latin);
+                // Legal phrases only replace words with their short forms: a piece that
+                // begins neither rules the name out before the words are folded for them.
+                let latin = normalize::latin_words(&normalize::normalize(text));
+                if !pieces.iter().all(|piece| latin.iter().any(|w| w.starts_with(piece)) || begins_legal_form(piece)) {
+                    continue;
+                }
+                let words = canonical_legal_forms(&latin);
                 if pieces_begin_words(&pieces, &words) {
                     hits.push(id);
                 }
@@ -634,9 +640,12 @@ fn may_begin_words(pieces: &[&str], text: &str, letters: &mut String) -> bool {
     }
     letters.clear();
     letters.extend(text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
-    pieces.iter().all(|piece| {
-        letters.contains(piece) || "and".starts_with(piece) || legal_form_words().any(|w| w.starts_with(piece))
-    })
+    pieces.iter().all(|piece| letters.contains(piece) || "and".starts_with(piece) || begins_legal_form(piece))
+}
+
+/// Whether a piece begins a word legal phrases are rewritten to.
+fn begins_legal_form(piece: &str) -> bool {
+    legal_form_words().any(|w| w.starts_with(piece))
 }
 
 /// Whether the pieces begin the name's words in order, using every word of substance
