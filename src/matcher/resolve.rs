@@ -414,15 +414,20 @@ impl Matcher {
             let Some(names) = self.index.acronyms.get(initials.as_str()) else {
                 continue;
             };
+            // A piece that begins a legal short form (or "and") may begin a word of any
+            // name; the others are looked for in each name. Sorted out once per cutting,
+            // not once per name.
+            let in_words: Vec<&str> = pieces.iter().copied().filter(|p| !begins_legal_form(p)).collect();
+            let in_text: Vec<&str> = in_words.iter().copied().filter(|p| !"and".starts_with(p)).collect();
             for &id in names {
                 let text = self.name_text(&self.index.names[id as usize]);
-                if !may_begin_words(&pieces, text, &mut letters) {
+                if !may_begin_words(&in_text, text, &mut letters) {
                     continue;
                 }
                 // Legal phrases only replace words with their short forms: a piece that
                 // begins neither rules the name out before the words are folded for them.
                 let latin = normalize::latin_words(&normalize::normalize(text));
-                if !pieces.iter().all(|piece| latin.iter().any(|w| w.starts_with(piece)) || begins_legal_form(piece)) {
+                if !in_words.iter().all(|piece| latin.iter().any(|w| w.starts_with(piece))) {
                     continue;
                 }
                 let words = canonical_legal_forms(&latin);
@@ -632,15 +637,16 @@ fn acronym_pieces(acronym: &str) -> Vec<Vec<&str>> {
 /// each was nearly all the time of the slowest queries. An ASCII name's words are runs of
 /// its letters and digits (punctuation only joins or splits them), besides "and" for `&`
 /// and the short legal forms phrases are rewritten to; so a piece that begins none of
-/// those and is not in the text's letters begins no word. Other scripts are romanized
-/// first, so no piece is ruled out. `letters` is a buffer reused across names.
+/// those (the caller leaves those out of `pieces`) and is not in the text's letters
+/// begins no word. Other scripts are romanized first, so no piece is ruled out.
+/// `letters` is a buffer reused across names.
 fn may_begin_words(pieces: &[&str], text: &str, letters: &mut String) -> bool {
     if !text.is_ascii() {
         return true;
     }
     letters.clear();
     letters.extend(text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
-    pieces.iter().all(|piece| letters.contains(piece) || "and".starts_with(piece) || begins_legal_form(piece))
+    pieces.iter().all(|piece| letters.contains(piece))
 }
 
 /// Whether a piece begins a word legal phrases are rewritten to.
