@@ -6,7 +6,7 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
 use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
-use super::words::{canonical_legal_forms, class_of_folded, WordClass};
+use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, WordClass};
 use super::Matcher;
 use crate::aliases::{EntityType, MAX_NAME_CHARS};
 use crate::normalize::{self, fold};
@@ -410,6 +410,7 @@ impl Matcher {
     /// way of cutting the query, then checked word by word.
     fn syllable_acronym_hits(&self, acronym: &str) -> Vec<u32> {
         let mut hits = Vec::new();
+        let mut letters = String::new();
         for pieces in acronym_pieces(acronym) {
             let initials: String = pieces.iter().filter_map(|p| p.chars().next()).collect();
             // Initials that many names share say nothing, and checking each would make a
@@ -418,9 +419,23 @@ impl Matcher {
             else {
                 continue;
             };
+            // A piece that begins a legal short form (or "and") may begin a word of any
+            // name; the others are looked for in each name. Sorted out once per cutting,
+            // not once per name.
+            let in_words: Vec<&str> = pieces.iter().copied().filter(|p| !begins_legal_form(p)).collect();
+            let in_text: Vec<&str> = in_words.iter().copied().filter(|p| !"and".starts_with(p)).collect();
             for &id in names {
-                let words =
-                    canonical_legal_forms(&normalize::analyze(self.name_text(&self.index.names[id as usize])).latin);
+                let text = self.name_text(&self.index.names[id as usize]);
+                if !may_begin_words(&in_text, text, &mut letters) {
+                    continue;
+                }
+                // Legal phrases only replace words with their short forms: a piece that
+                // begins neither rules the name out before the words are folded for them.
+                let latin = normalize::latin_words(&normalize::normalize(text));
+                if !in_words.iter().all(|piece| latin.iter().any(|w| w.starts_with(piece))) {
+                    continue;
+                }
+                let words = canonical_legal_forms(&latin);
                 if pieces_begin_words(&pieces, &words) {
                     hits.push(id);
                 }
@@ -620,6 +635,28 @@ fn acronym_pieces(acronym: &str) -> Vec<Vec<&str>> {
         all.push(cut);
     }
     all
+}
+
+/// A necessary condition for `pieces_begin_words`, read from a name's text without
+/// analysing it: a short acronym reaches thousands of names at a million, and analysing
+/// each was nearly all the time of the slowest queries. An ASCII name's words are runs of
+/// its letters and digits (punctuation only joins or splits them), besides "and" for `&`
+/// and the short legal forms phrases are rewritten to; so a piece that begins none of
+/// those (the caller leaves those out of `pieces`) and is not in the text's letters
+/// begins no word. Other scripts are romanized first, so no piece is ruled out.
+/// `letters` is a buffer reused across names.
+fn may_begin_words(pieces: &[&str], text: &str, letters: &mut String) -> bool {
+    if !text.is_ascii() {
+        return true;
+    }
+    letters.clear();
+    letters.extend(text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
+    pieces.iter().all(|piece| letters.contains(piece))
+}
+
+/// Whether a piece begins a word legal phrases are rewritten to.
+fn begins_legal_form(piece: &str) -> bool {
+    legal_form_words().any(|w| w.starts_with(piece))
 }
 
 /// Whether the pieces begin the name's words in order, using every word of substance

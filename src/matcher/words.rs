@@ -261,6 +261,11 @@ fn phrase_key(word: &str) -> String {
     }
 }
 
+/// Every word a legal phrase is rewritten to by `canonical_legal_forms`.
+pub(crate) fn legal_form_words() -> impl Iterator<Item = &'static str> {
+    LEGAL_PHRASES.iter().flat_map(|(_, short)| short.split(' '))
+}
+
 /// Rewrites legal forms to one spelling in a list of romanized words.
 pub fn canonical_legal_forms(words: &[String]) -> Vec<String> {
     let phrases = folded_legal_phrases();

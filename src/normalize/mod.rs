@@ -71,11 +71,16 @@ pub fn normalize(text: &str) -> String {
 /// Every form of a name that matching compares.
 pub fn analyze(text: &str) -> Analyzed {
     let strict = normalize(text);
-    let latin_text = romanize::romanize(&confusables::fold_mixed_script_words(&strict));
-    let latin: Vec<String> = latin_text.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+    let latin = latin_words(&strict);
     let folded = fold::fold_words(&latin);
     let abjad = strict.chars().any(|c| arabic::is_arabic(c) || ('\u{0590}'..='\u{05FF}').contains(&c));
     Analyzed { strict, latin, folded, abjad }
+}
+
+/// `Analyzed::latin` of a strict key, for callers that need no other form.
+pub fn latin_words(strict: &str) -> Vec<String> {
+    let latin_text = romanize::romanize(&confusables::fold_mixed_script_words(strict));
+    latin_text.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// Shorthand for `analyze(text).loose_key()`.
