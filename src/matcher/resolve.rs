@@ -16,6 +16,9 @@ const COVERED_FLOOR: f64 = 0.6;
 /// How far above the threshold a covered candidate is lifted: a hair, so that any other
 /// entity within the margin still makes the answer ambiguous.
 const COVERED_LIFT: f64 = 0.01;
+/// The longest query read as a syllable acronym (IASCO, ISIRAN): a longer one is far
+/// more often a word, and the ways of cutting it grow fourfold with every two letters.
+const SYLLABLE_ACRONYM_LETTERS: usize = 6;
 /// Initials shared by more names than this are not checked as a syllable acronym.
 const SYLLABLE_ACRONYM_NAMES: usize = 64;
 /// How many names, at most, are fully scored for one query.
@@ -401,7 +404,8 @@ impl Matcher {
         }
         match self.index.acronyms.get(acronym.as_str()) {
             Some(names) => names.clone(),
-            None => self.syllable_acronym_hits(&acronym),
+            None if acronym.len() <= SYLLABLE_ACRONYM_LETTERS => self.syllable_acronym_hits(&acronym),
+            None => Vec::new(),
         }
     }
 
