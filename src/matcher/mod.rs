@@ -5,8 +5,10 @@
 //!    ones included). One entity: matched at score 1. Several (a shared name): ambiguous.
 //! 2. **romanized / fuzzy**: candidates from the loose key (romanization and word order
 //!    folded), from the word index (same word, same skeleton, within two edits) and from
-//!    derived acronyms; each candidate name scored by word alignment (`score`); each
-//!    entity by its best name. Exact-only aliases never take part.
+//!    derived acronyms (whole initials, or pieces of words: IASCO); each candidate name
+//!    scored by word alignment (`score`); each entity by its best name, lifted just over
+//!    the threshold when its names between them hold every word of the query.
+//!    Exact-only aliases never take part.
 //! 3. **decision**: below the threshold, no_match; a runner-up of another entity within
 //!    the margin, ambiguous; otherwise matched. The margin shrinks as the score nears 1.
 //!
