@@ -38,6 +38,7 @@ struct PreparedQuery {
     skeletons: Vec<String>,
     weights: Vec<f32>,
     groups: Vec<Option<u32>>,
+    classes: Vec<WordClass>,
     surname_words: usize,
 }
 
@@ -49,6 +50,7 @@ impl PreparedQuery {
                 skeleton: &self.skeletons[i],
                 weight: self.weights[i],
                 group: self.groups[i],
+                class: self.classes[i],
                 abjad: self.analyzed.abjad,
                 surname: i < self.surname_words,
             })
@@ -176,8 +178,9 @@ impl Matcher {
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
+        let classes = folded.iter().map(|w| class_of_folded(w)).collect();
         let surname_words = usize::from(super::index::surname_words(original));
-        PreparedQuery { analyzed, folded, skeletons, weights, groups, surname_words }
+        PreparedQuery { analyzed, folded, skeletons, weights, groups, classes, surname_words }
     }
 
     /// A table word's weight was fixed when the index was built; a word the table lacks
@@ -279,6 +282,7 @@ impl Matcher {
                     skeleton: &vocab.skeleton,
                     weight: 0.0,
                     group: vocab.group,
+                    class: vocab.class,
                     abjad: true,
                     surname: false,
                 };
@@ -531,6 +535,7 @@ impl Matcher {
                     skeleton: &word.skeleton,
                     weight: word.weight,
                     group: word.group,
+                    class: word.class,
                     abjad: name.abjad,
                     surname: position < usize::from(name.surname_words),
                 }

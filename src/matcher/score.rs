@@ -8,7 +8,7 @@
 //! different entities (sibling companies "... 46B LLC" / "... 64E LLC").
 
 use super::edit;
-use super::words::{class_of_folded, WordClass};
+use super::words::WordClass;
 use crate::normalize::fold;
 
 /// One word as the scorer sees it.
@@ -22,6 +22,9 @@ pub struct WordView<'a> {
     pub weight: f32,
     /// Its curated equivalence group, if any.
     pub group: Option<u32>,
+    /// Its word class (`words::class_of_folded`), fixed with the word so the scorer never
+    /// looks it up again for every pair of names.
+    pub class: WordClass,
     /// It was romanized from a script without short vowels.
     pub abjad: bool,
     /// It is (part of) a family name written first: "SURNAME, Given".
@@ -304,7 +307,7 @@ pub fn align_with(
         * corroboration(&pairs)
         * family_name_agreement(query, name, &pairs);
     // A legal form names a company: "Gorge Limited" is no person George.
-    if person && query.iter().any(|w| class_of_folded(w.folded) == WordClass::LegalForm) {
+    if person && query.iter().any(|w| w.class == WordClass::LegalForm) {
         score *= LEGAL_FORM_ON_PERSON;
     }
     if person && same_person_structure(query, name, &pairs) {
@@ -412,7 +415,7 @@ fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair
 /// word, a legal form, a title. Generic words (International, Group) are not minor here:
 /// "Okcoffee International" and "Okcoffee Colombia" are two branches.
 fn is_minor(word: &WordView<'_>) -> bool {
-    !matches!(class_of_folded(word.folded), WordClass::Content | WordClass::Generic)
+    !matches!(word.class, WordClass::Content | WordClass::Generic)
 }
 
 /// Weight from which a word counts as substance rather than a particle or legal form.
@@ -448,7 +451,7 @@ fn number_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
 /// "Company" is how any of them is written out.
 fn legal_form_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
     fn forms<'a>(words: &[WordView<'a>]) -> Vec<&'a str> {
-        let registration = |w: &&WordView<'a>| w.folded != "co" && class_of_folded(w.folded) == WordClass::LegalForm;
+        let registration = |w: &&WordView<'a>| w.folded != "co" && w.class == WordClass::LegalForm;
         words.iter().filter(registration).map(|w| w.folded).collect()
     }
     let (q, n) = (forms(query), forms(name));
@@ -572,6 +575,7 @@ fn order_agreement(pairs: &[WordPair]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::words::class_of_folded;
     use crate::normalize::{analyze, fold};
 
     fn words(text: &str) -> (Vec<String>, Vec<String>) {
@@ -593,7 +597,8 @@ mod tests {
             .map(|(f, s)| WordView {
                 folded: f,
                 skeleton: s,
-                weight: crate::matcher::words::class_of_folded(f).weight(),
+                weight: class_of_folded(f).weight(),
+                class: class_of_folded(f),
                 group: None,
                 abjad: false,
                 surname: false,
@@ -641,6 +646,7 @@ mod tests {
         name_views[0].surname = true;
         let titled = align(&query_views, &name_views, true).score;
         name_views[0].folded = "bakri";
+        name_views[0].class = WordClass::Content;
         let family = align(&query_views, &name_views, true).score;
         assert!(titled > family + 0.1, "{titled} vs {family}");
     }
