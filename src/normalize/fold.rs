@@ -5,6 +5,8 @@
 //! consonant skeleton. The rules are deliberately lossy: they only decide which words
 //! *may* be the same; the scorer decides whether the names are.
 
+use crate::normalize::is_article;
+
 /// Letter groups that stand for one sound, longest first.
 const GROUPS: &[(&str, &str)] = &[
     ("tsch", "sh"),
@@ -70,9 +72,7 @@ pub fn fold_word(word: &str) -> String {
         folded.pop();
     }
     // A word is never folded into an article (air is not ar, eel is not el).
-    if crate::normalize::is_article(std::str::from_utf8(&folded).unwrap_or_default())
-        && !crate::normalize::is_article(word)
-    {
+    if is_article(std::str::from_utf8(&folded).unwrap_or_default()) && !is_article(word) {
         return grouped;
     }
     // Allah, Ullah, Ollah (Hizb Ullah, Amanat Ullah): one word whatever its first vowel.
@@ -212,12 +212,14 @@ fn kunya(words: &[String]) -> Option<(String, usize)> {
 fn religion_compound(words: &[String]) -> Option<(String, usize)> {
     let first = words.first()?.as_str();
     let spaced = match words {
-        [_, link, din, ..] if is_din(din) && (crate::normalize::is_article(link) || link == "ed") => Some(3),
-        [_, din, ..] if din.len() > 4 && is_din(&din[2..]) && crate::normalize::is_article(&din[..2]) => Some(2),
+        [_, link, din, ..] if is_din(din) && (is_article(link) || link == "ed") => Some(3),
+        [_, din, ..] if din.len() > 4 && din.get(2..).is_some_and(is_din) && din.get(..2).is_some_and(is_article) => {
+            Some(2)
+        }
         _ => None,
     };
     if let Some(used) = spaced {
-        if first.len() < 3 || crate::normalize::is_article(first) {
+        if first.len() < 3 || is_article(first) {
             return None;
         }
         return Some((format!("{}aldin", fold_word(first)), used));
@@ -352,6 +354,8 @@ mod tests {
         assert_eq!(fold_all("zaher el dine"), fold_all("zaheraldin"));
         assert_eq!(fold_all("sadudin"), fold_all("saduddin"));
         assert_eq!(fold_all("al din"), "al din");
+        // A public function: words that are not ASCII must not panic on a byte cut.
+        assert_eq!(fold_words(&["nur".to_string(), "aédin".to_string()]).len(), 2);
     }
 
     #[test]
