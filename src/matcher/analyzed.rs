@@ -12,9 +12,9 @@
 use std::hash::{Hash, Hasher};
 
 use super::index::surname_words;
-use super::resolve::checked;
 use super::{Matcher, QueryError};
-use crate::normalize::Analyzed;
+use crate::aliases::MAX_NAME_CHARS;
+use crate::normalize::{self, Analyzed};
 
 /// Everything of a name that resolve reads besides its raw text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,22 @@ impl AnalyzedName {
     pub fn strict_key(&self) -> &str {
         &self.analyzed.strict
     }
+}
+
+/// The checks every query passes before matching, and its analysis.
+fn checked(name: &str) -> Result<normalize::Analyzed, QueryError> {
+    if name.trim().is_empty() {
+        return Err(QueryError::Empty);
+    }
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(QueryError::TooLong { chars, limit: MAX_NAME_CHARS });
+    }
+    let analyzed = normalize::analyze(name);
+    if analyzed.strict.is_empty() || analyzed.folded.is_empty() {
+        return Err(QueryError::NothingToMatch);
+    }
+    Ok(analyzed)
 }
 
 impl Hash for AnalyzedName {

@@ -8,7 +8,7 @@ use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName
 use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, WordClass};
 use super::Matcher;
-use crate::aliases::{EntityType, MAX_NAME_CHARS};
+use crate::aliases::EntityType;
 use crate::normalize::{self, fold};
 
 /// Candidates scoring at least this may be lifted when their entity covers the query.
@@ -70,24 +70,23 @@ struct Scored {
 impl Matcher {
     /// Resolves one name.
     pub fn resolve(&self, query: &Query<'_>) -> Result<Resolution, QueryError> {
-        let analyzed = checked(query.name)?;
-        self.resolve_with(query, analyzed)
+        self.resolve_with(query, AnalyzedName::new(query.name)?)
     }
 
     /// [`Matcher::resolve`] of a name analysed beforehand: `name` must be
     /// `AnalyzedName::new(query.name)`.
     pub fn resolve_analyzed(&self, query: &Query<'_>, name: &AnalyzedName) -> Result<Resolution, QueryError> {
-        self.resolve_with(query, name.analyzed.clone())
+        self.resolve_with(query, name.clone())
     }
 
-    fn resolve_with(&self, query: &Query<'_>, analyzed: normalize::Analyzed) -> Result<Resolution, QueryError> {
+    fn resolve_with(&self, query: &Query<'_>, name: AnalyzedName) -> Result<Resolution, QueryError> {
         let threshold = match query.threshold {
             Some(t) if !(0.0..=1.0).contains(&t) || t.is_nan() => return Err(QueryError::BadThreshold(t)),
             Some(t) => t,
             None => self.config.threshold,
         };
-        let strict_hits = self.strict_hits(query, &analyzed.strict);
-        let prepared = self.prepare(query.name, analyzed);
+        let strict_hits = self.strict_hits(query, name.strict_key());
+        let prepared = self.prepare(name);
         let scored = if strict_hits.is_empty() {
             let mut fuzzy = self.fuzzy_hits(query, &prepared);
             self.lift_covered(&prepared, &mut fuzzy, threshold);
@@ -102,20 +101,19 @@ impl Matcher {
     /// scoring stages without the decision, and without stopping at an equal name. For
     /// clustering and review tools that need the neighbourhood, not an answer.
     pub fn similar(&self, name: &str, limit: usize) -> Result<Vec<Candidate>, QueryError> {
-        let analyzed = checked(name)?;
-        Ok(self.similar_with(name, analyzed, limit))
+        Ok(self.similar_with(name, AnalyzedName::new(name)?, limit))
     }
 
     /// [`Matcher::similar`] of a name analysed beforehand: `analyzed` must be
     /// `AnalyzedName::new(name)`.
     pub fn similar_analyzed(&self, name: &str, analyzed: &AnalyzedName, limit: usize) -> Vec<Candidate> {
-        self.similar_with(name, analyzed.analyzed.clone(), limit)
+        self.similar_with(name, analyzed.clone(), limit)
     }
 
-    fn similar_with(&self, name: &str, analyzed: normalize::Analyzed, limit: usize) -> Vec<Candidate> {
+    fn similar_with(&self, name: &str, analyzed: AnalyzedName, limit: usize) -> Vec<Candidate> {
         let query = Query::new(name);
-        let strict_hits = self.strict_hits(&query, &analyzed.strict);
-        let prepared = self.prepare(query.name, analyzed);
+        let strict_hits = self.strict_hits(&query, analyzed.strict_key());
+        let prepared = self.prepare(analyzed);
         let mut best: HashMap<u32, Scored> = HashMap::default();
         for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared)) {
             keep_best(&mut best, scored);
@@ -128,10 +126,10 @@ impl Matcher {
     /// Scores two names against each other with resolve's normalization, weights and
     /// threshold, so one number means the same in both.
     pub fn compare(&self, left: &str, right: &str, kind: Option<EntityType>) -> Result<Comparison, QueryError> {
-        let (left_analyzed, right_analyzed) = (checked(left)?, checked(right)?);
+        let (left_name, right_name) = (AnalyzedName::new(left)?, AnalyzedName::new(right)?);
         let method_if_equal = if left.trim() == right.trim() { Method::Exact } else { Method::Normalized };
-        let strict_equal = left_analyzed.strict == right_analyzed.strict;
-        let (left, right) = (self.prepare(left, left_analyzed), self.prepare(right, right_analyzed));
+        let strict_equal = left_name.strict_key() == right_name.strict_key();
+        let (left, right) = (self.prepare(left_name), self.prepare(right_name));
         let alignment = align(&left.views(), &right.views(), kind == Some(EntityType::Person));
         let mut explanation = Explanation {
             query_key: left.analyzed.strict.clone(),
@@ -173,13 +171,14 @@ impl Matcher {
         best.into_values().collect()
     }
 
-    fn prepare(&self, original: &str, analyzed: normalize::Analyzed) -> PreparedQuery {
+    fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
+        let AnalyzedName { analyzed, surname_words } = name;
         let folded = name_words(&analyzed);
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
         let classes = folded.iter().map(|w| class_of_folded(w)).collect();
-        let surname_words = usize::from(super::index::surname_words(original));
+        let surname_words = usize::from(surname_words);
         PreparedQuery { analyzed, folded, skeletons, weights, groups, classes, surname_words }
     }
 
@@ -575,21 +574,6 @@ impl PairSimilarities {
         let key = (u64::from(word) << 32) | ((qi as u64) << 2) | (u64::from(name.abjad) << 1) | u64::from(name.surname);
         *self.0.entry(key).or_insert_with(|| word_similarity(query, name))
     }
-}
-
-pub(super) fn checked(name: &str) -> Result<normalize::Analyzed, QueryError> {
-    if name.trim().is_empty() {
-        return Err(QueryError::Empty);
-    }
-    let chars = name.chars().count();
-    if chars > MAX_NAME_CHARS {
-        return Err(QueryError::TooLong { chars, limit: MAX_NAME_CHARS });
-    }
-    let analyzed = normalize::analyze(name);
-    if analyzed.strict.is_empty() || analyzed.folded.is_empty() {
-        return Err(QueryError::NothingToMatch);
-    }
-    Ok(analyzed)
 }
 
 /// The legal forms among folded words, sorted.
