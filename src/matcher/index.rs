@@ -406,14 +406,25 @@ pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
         .collect();
     let mut acronyms = vec![initials(&all), initials(&with_articles)];
     // Leading runs of the content words: trailing legal forms and qualifiers are often
-    // left out (NPPD for Nuclear Power Production and Development Company of Iran).
+    // left out (NPPD for Nuclear Power Production and Development Company of Iran). A
+    // run never ends on a legal form written as its letters: "Cosmo Resources Pte Ltd"
+    // is no CRP, while "Petrochemical Commercial Company" is PCC.
+    let written_abbreviated = |word: &String| latin.contains(word) && is_abbreviated_legal_form(word);
     for end in 3..=content.len() {
-        acronyms.push(initials(&content[..end]));
+        if !written_abbreviated(content[end - 1]) {
+            acronyms.push(initials(&content[..end]));
+        }
     }
     acronyms.retain(|a| a.len() >= 3 && a.bytes().all(|b| b.is_ascii_alphabetic()));
     acronyms.sort_unstable();
     acronyms.dedup();
     acronyms
+}
+
+/// A legal form as its letters (Ltd, Pte, GmbH), not written out; "Co" is how
+/// "Company" is often written, so it keeps its letter.
+fn is_abbreviated_legal_form(word: &str) -> bool {
+    word.len() <= 4 && word != "co" && class_of_folded(&fold::fold_word(word)) == WordClass::LegalForm
 }
 
 #[cfg(test)]
@@ -429,6 +440,9 @@ mod tests {
         assert!(derived_acronyms(&latin("Islamic State of Iraq and the Levant")).contains(&"isil".to_string()));
         assert!(derived_acronyms(&latin("Myanmar Economic Corporation Limited")).contains(&"mec".to_string()));
         assert!(derived_acronyms(&latin("Hamas")).is_empty());
+        assert!(derived_acronyms(&latin("Petrochemical Commercial Company FZE")).contains(&"pcc".to_string()));
+        let written_letters = derived_acronyms(&latin("Kronos Resources Pte Ltd"));
+        assert!(!written_letters.contains(&"krp".to_string()), "{written_letters:?}");
     }
 
     #[test]

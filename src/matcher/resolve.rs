@@ -6,7 +6,7 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
 use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
-use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, WordClass};
+use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
 use crate::aliases::EntityType;
 use crate::normalize::{self, fold};
@@ -223,15 +223,17 @@ impl Matcher {
             };
             keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
-        let query_forms = legal_forms(&prepared.folded);
+        let query_forms = registration_forms(query_views.iter().map(|w| (w.folded, w.class)));
         for id in acronym_hits {
             let name = &self.index.names[id as usize];
             if self.type_allowed(query, name) {
-                // "PCC FZE" may be Petrochemical Commercial Company FZE; "PCC PVT LTD" is not.
-                let name_words: Vec<String> = self.name_views(name).iter().map(|w| w.folded.to_string()).collect();
-                let name_forms = legal_forms(&name_words);
-                let forms_disagree = !query_forms.is_empty() && !name_forms.is_empty() && query_forms != name_forms;
-                let score = self.config.acronym_score - if forms_disagree { 0.1 } else { 0.0 };
+                // An acronym leaves little else to go by, so the query's legal form must be
+                // the name's: "PCC FZE" may be Petrochemical Commercial Company FZE; "PCC
+                // GmbH" is not Pars Cement Company.
+                let name_views = self.name_views(name);
+                let name_forms = registration_forms(name_views.iter().map(|w| (w.folded, w.class)));
+                let forms_unmet = query_forms.iter().any(|form| !name_forms.contains(form));
+                let score = self.config.acronym_score - if forms_unmet { 0.1 } else { 0.0 };
                 keep_best(&mut best, Scored { entity: name.entity, name: id, score, method: Method::Acronym });
             }
         }
@@ -397,13 +399,22 @@ impl Matcher {
     }
 
     /// Names whose derived acronym the query is ("ISIL", "PCC FZE", "S.M.G.").
-    /// A word that the table holds as a word is read as that word, not as an acronym.
+    /// A word that the table holds as a word is read as that word, not as an acronym,
+    /// unless the entity holding the word also holds another name it is the initials of:
+    /// the two then agree (PLF, "PLF-Abu Abbas" and "Palestine Liberation Front").
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
         let Some(acronym) = query_acronym(&prepared.analyzed.latin) else {
             return Vec::new();
         };
-        if self.index.lookup_word(&acronym).is_some() {
-            return Vec::new();
+        if let Some(word) = self.index.lookup_word(&acronym) {
+            let Some(initials_of) = self.index.acronyms.get(acronym.as_str()) else {
+                return Vec::new();
+            };
+            // Another name: "SAI Advisors Inc" holds SAI and is its own initials too.
+            let holds_word = |id: u32| self.index.words_of(&self.index.names[id as usize]).contains(&word);
+            let another_holds_word =
+                |id: u32| self.index.names_of(self.index.names[id as usize].entity).any(&holds_word);
+            return initials_of.iter().copied().filter(|&id| !holds_word(id) && another_holds_word(id)).collect();
         }
         match self.index.acronyms.get(acronym.as_str()) {
             Some(names) => names.clone(),
@@ -574,14 +585,6 @@ impl PairSimilarities {
         let key = (u64::from(word) << 32) | ((qi as u64) << 2) | (u64::from(name.abjad) << 1) | u64::from(name.surname);
         *self.0.entry(key).or_insert_with(|| word_similarity(query, name))
     }
-}
-
-/// The legal forms among folded words, sorted.
-fn legal_forms(folded: &[String]) -> Vec<&str> {
-    let mut forms: Vec<&str> =
-        folded.iter().map(String::as_str).filter(|w| class_of_folded(w) == WordClass::LegalForm).collect();
-    forms.sort_unstable();
-    forms
 }
 
 fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {

@@ -8,7 +8,7 @@
 //! different entities (sibling companies "... 46B LLC" / "... 64E LLC").
 
 use super::edit;
-use super::words::WordClass;
+use super::words::{registration_forms, WordClass};
 use crate::normalize::fold;
 
 /// One word as the scorer sees it.
@@ -447,13 +447,9 @@ fn number_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
 }
 
 /// Two legal forms with nothing in common (JSC / LLC, GmbH / AG) are two registrations,
-/// often sister companies of one name; a form on one side only says nothing, and
-/// "Company" is how any of them is written out.
-fn legal_form_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
-    fn forms<'a>(words: &[WordView<'a>]) -> Vec<&'a str> {
-        let registration = |w: &&WordView<'a>| w.folded != "co" && w.class == WordClass::LegalForm;
-        words.iter().filter(registration).map(|w| w.folded).collect()
-    }
+/// often sister companies of one name; a form on one side only says nothing.
+fn legal_form_agreement<'a>(query: &[WordView<'a>], name: &[WordView<'a>]) -> f32 {
+    let forms = |words: &[WordView<'a>]| registration_forms(words.iter().map(|w| (w.folded, w.class)));
     let (q, n) = (forms(query), forms(name));
     if q.is_empty() || n.is_empty() || q.iter().any(|f| n.contains(f)) {
         1.0

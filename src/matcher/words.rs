@@ -189,6 +189,12 @@ const GENERIC: &[&str] = &[
     "tijarat",
 ];
 
+/// The legal forms among a name's words (folded, with their classes) that name a
+/// registration: "Company" (co) is how any of them is written out, so it is none.
+pub fn registration_forms<'a>(words: impl IntoIterator<Item = (&'a str, WordClass)>) -> Vec<&'a str> {
+    words.into_iter().filter(|&(w, class)| w != "co" && class == WordClass::LegalForm).map(|(w, _)| w).collect()
+}
+
 /// Multi-word legal forms and their one-word spelling, longest first.
 const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"], "llc"),
@@ -236,6 +242,8 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["limitada"], "ltda"),
     (&["lda"], "ltda"),
     (&["incorporated"], "inc"),
+    (&["incorporado"], "inc"),
+    (&["incorporada"], "inc"),
     (&["corporation"], "corp"),
     (&["company"], "co"),
     (&["cie"], "co"),

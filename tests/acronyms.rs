@@ -1,0 +1,54 @@
+//! Acronyms on a small invented table: an acronym that is also a word of the table, an
+//! acronym followed by a legal form, and legal forms written as their letters.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use canonym::aliases::load_paths;
+use canonym::matcher::{MatchConfig, Matcher, Method, Outcome, Query};
+
+fn matcher() -> Matcher {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/acronyms/entities.jsonl");
+    let loaded = load_paths(&[path]).expect("the acronym table loads");
+    Matcher::new(Arc::new(loaded.table), MatchConfig::default())
+}
+
+fn answer(matcher: &Matcher, name: &str) -> (Outcome, Option<String>, Option<Method>) {
+    let resolution = matcher.resolve(&Query::new(name)).expect("a valid query");
+    (resolution.outcome, resolution.best.as_ref().map(|b| b.entity_id.clone()), resolution.best.map(|b| b.method))
+}
+
+#[test]
+fn a_word_of_the_table_is_an_acronym_when_its_entity_also_spells_it_out() {
+    let (outcome, id, method) = answer(&matcher(), "NLF");
+    assert_eq!((outcome, id.as_deref(), method), (Outcome::Matched, Some("o:nlf"), Some(Method::Acronym)));
+}
+
+#[test]
+fn a_name_that_is_its_own_initials_does_not_read_its_word_as_an_acronym() {
+    // "ZAI Advisors Inc" holds ZAI and its initials are ZAI too; ZAI is only a word there.
+    let (outcome, _, method) = answer(&matcher(), "ZAI");
+    assert_ne!(method, Some(Method::Acronym), "{outcome:?}");
+}
+
+#[test]
+fn an_acronym_with_the_names_legal_form_matches_and_with_another_does_not() {
+    let matcher = matcher();
+    let (outcome, id, _) = answer(&matcher, "AGW FZE");
+    assert_eq!((outcome, id.as_deref()), (Outcome::Matched, Some("o:agw")), "Company is written out, FZE agrees");
+    let (outcome, _, _) = answer(&matcher, "AGW GMBH");
+    assert_eq!(outcome, Outcome::NoMatch, "a GmbH is another registration");
+}
+
+#[test]
+fn a_legal_form_written_as_letters_ends_no_acronym() {
+    // Kronos Resources Pte Ltd is no KRP: only Kolar River Project is.
+    let (outcome, id, _) = answer(&matcher(), "KRP");
+    assert_eq!((outcome, id.as_deref()), (Outcome::Matched, Some("o:krp")));
+}
+
+#[test]
+fn spanish_incorporado_is_inc() {
+    let (outcome, id, _) = answer(&matcher(), "TER INC.");
+    assert_eq!((outcome, id.as_deref()), (Outcome::Matched, Some("o:terinc")));
+}
