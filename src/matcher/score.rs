@@ -48,6 +48,8 @@ pub enum Rule {
     Skeleton,
     /// Within a few edits (Aktaf / Aknaf).
     Edit,
+    /// One Korean or Chinese syllable in two romanizations (Chong / Jong, Pang / Bang).
+    Syllable,
     /// An initial against a word starting with it.
     Initial,
 }
@@ -63,6 +65,7 @@ impl Rule {
             Rule::Consonants => "consonants",
             Rule::Skeleton => "skeleton",
             Rule::Edit => "edit",
+            Rule::Syllable => "syllable",
             Rule::Initial => "initial",
         }
     }
@@ -137,6 +140,9 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         return Some((0.95, Rule::Article));
     }
     let abjad = a.abjad || b.abjad;
+    if !abjad && same_syllable_but_voicing(a.folded, b.folded) {
+        return Some((SYLLABLE_SIMILARITY, Rule::Syllable));
+    }
     let (short, long) = if a.folded.len() <= b.folded.len() { (a, b) } else { (b, a) };
     if short.folded.len() == 1 {
         return long.folded.starts_with(short.folded).then_some((0.6, Rule::Initial));
@@ -180,6 +186,48 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     let edit = edit?;
     (edit >= MIN_WORD_SIMILARITY).then_some((edit, Rule::Edit))
 }
+
+/// Korean and Chinese romanizations disagree on whether a syllable's first consonant is
+/// voiced: McCune-Reischauer writes Chong and Pang where others write Jong and Bang
+/// (folding has already made ch "sh"). Only one-syllable words count: Kamal and Gamal
+/// are two names.
+fn same_syllable_but_voicing(a: &str, b: &str) -> bool {
+    fn onset_class(word: &str) -> Option<(u8, &str)> {
+        if let Some(rest) = word.strip_prefix("sh") {
+            return Some((b'j', rest));
+        }
+        let class = match word.as_bytes().first()? {
+            b'j' => b'j',
+            b'k' | b'g' => b'k',
+            b't' | b'd' => b't',
+            b'p' | b'b' => b'p',
+            _ => return None,
+        };
+        Some((class, &word[1..]))
+    }
+    fn one_syllable(word: &str) -> bool {
+        let vowel_runs = word.as_bytes().windows(2).filter(|w| !fold::is_vowel(w[0]) && fold::is_vowel(w[1])).count();
+        word.len() <= SYLLABLE_LETTERS && vowel_runs == 1 && !word.starts_with(|c: char| fold::is_vowel(c as u8))
+    }
+    // Two-letter words are never folded (Jo stays jo while Cho becomes shu): the vowels
+    // of what follows the onset are compared folded.
+    fn vowel_folded(rest: &str) -> impl Iterator<Item = u8> + '_ {
+        rest.bytes().map(|b| match b {
+            b'o' => b'u',
+            b'e' | b'y' => b'i',
+            other => other,
+        })
+    }
+    a != b
+        && one_syllable(a)
+        && one_syllable(b)
+        && matches!((onset_class(a), onset_class(b)), (Some((ca, ra)), Some((cb, rb))) if ca == cb && vowel_folded(ra).eq(vowel_folded(rb)))
+}
+
+/// The longest word read as one syllable.
+const SYLLABLE_LETTERS: usize = 5;
+/// The similarity of one syllable in two romanizations.
+const SYLLABLE_SIMILARITY: f32 = 0.85;
 
 /// A leading و is w in Walid but the vowel of Ould and Osman: across scripts, a skeleton
 /// that starts with v may meet one that starts where it ends.
@@ -254,7 +302,7 @@ fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
         Rule::Equal | Rule::Equivalent | Rule::Article => true,
         // Two consonants across scripts are too little: "City" meets الكويت (kt).
         Rule::Consonants => query.skeleton.len() >= 3,
-        Rule::Skeleton | Rule::Edit => similarity >= 0.9,
+        Rule::Skeleton | Rule::Edit | Rule::Syllable => similarity >= 0.9,
         Rule::Joined | Rule::Initial => false,
     })
 }
@@ -479,7 +527,7 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
         .iter()
         .filter(|p| {
             // Less a rounding allowance: one edit in eight letters is 0.92 on paper.
-            !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Initial)
+            !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Syllable | Rule::Initial)
                 || p.similarity >= CORROBORATED_SIMILARITY - 1e-4
         })
         .count();
@@ -621,6 +669,24 @@ mod tests {
     #[test]
     fn different_given_names_score_low() {
         assert!(score("Hassan Rouhani", "Hussein Rahmani") < 0.8);
+    }
+
+    #[test]
+    fn one_korean_syllable_in_two_romanizations_pairs() {
+        let pair = |a: &str, b: &str| {
+            let (a, b) = (words(a), words(b));
+            word_similarity(&views(&a)[0], &views(&b)[0]).map(|(_, rule)| rule)
+        };
+        assert_eq!(pair("Chong", "Jong"), Some(Rule::Syllable));
+        assert_eq!(pair("Pang", "Bang"), Some(Rule::Syllable));
+        assert_eq!(
+            pair("Cho", "Jo"),
+            Some(Rule::Syllable),
+            "two letters are not folded, their vowels are compared folded"
+        );
+        assert_ne!(pair("Taesong", "Daesong"), Some(Rule::Syllable), "only one syllable");
+        assert_ne!(pair("Song", "Sang"), Some(Rule::Syllable), "another vowel is another syllable");
+        assert!(score("Paek Chong Sam", "Paek Jong Sam") > 0.85);
     }
 
     #[test]

@@ -127,7 +127,8 @@ fn replace_groups(word: &str) -> String {
     out
 }
 
-fn is_vowel(b: u8) -> bool {
+/// A vowel letter, y included (folding reads it as i).
+pub fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
 }
 

@@ -227,6 +227,7 @@ fn rule(rule: Rule) -> proto::Rule {
         Rule::Consonants => proto::Rule::Consonants,
         Rule::Skeleton => proto::Rule::Skeleton,
         Rule::Edit => proto::Rule::Edit,
+        Rule::Syllable => proto::Rule::Syllable,
         Rule::Initial => proto::Rule::Initial,
     }
 }
