@@ -10,8 +10,8 @@
 //!    over all their cross pairs (0 for a pair the graph lacks) reaches the link
 //!    threshold. Then **bridging**: two clusters with a strong link across them (the
 //!    bridge link) are joined when every cross pair scores at least the bridge floor,
-//!    pairs the graph lacks scored directly. Either way a chain A~B~C with A far from C
-//!    never ends in one cluster.
+//!    pairs the graph lacks scored directly. Neither step lets a chain A~B~C with A far
+//!    from C end in one cluster.
 //! 4. Or **centre-link with a complete-link guard**: nodes are visited most records first
 //!    (then most links, then by key); each node not yet taken becomes a centre and takes,
 //!    best score first, its linked neighbours not yet taken, each only when it also
