@@ -12,7 +12,7 @@
 //! labelled `known` got exactly the entity `resolve` gives it.
 //!
 //! ```text
-//! cargo run --release --example cluster_eval -- ENTITIES QUERIES [--table] [--neighbours K] [--floor F] [--link T] [--centre] [--dump OUT]
+//! cargo run --release --example cluster_eval -- ENTITIES QUERIES [--table] [--neighbours K] [--floor F] [--link T] [--bridge-link B] [--bridge-floor F] [--centre] [--dump OUT]
 //! ```
 //! It writes only to a temporary directory and never changes the data it reads.
 
@@ -71,8 +71,13 @@ fn main() -> anyhow::Result<()> {
         elapsed.as_secs_f64()
     );
     println!(
-        "config: neighbours {}  link {}  floor {}  linkage {:?}",
-        options.config.neighbours, options.config.link_threshold, options.config.member_floor, options.config.linkage
+        "config: neighbours {}  link {}  floor {}  linkage {:?}  bridge link {} floor {}",
+        options.config.neighbours,
+        options.config.link_threshold,
+        options.config.member_floor,
+        options.config.linkage,
+        options.config.bridge_link,
+        options.config.bridge_floor
     );
     let predicted: Vec<&str> = rows.iter().map(|r| r.predicted.as_str()).collect();
     let truth: Vec<&str> = rows.iter().map(|r| r.truth.as_str()).collect();
@@ -86,7 +91,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn parse_args() -> anyhow::Result<Options> {
-    let usage = "usage: cluster_eval ENTITIES QUERIES [--table] [--neighbours K] [--floor F] [--link T] [--centre] [--dump OUT]";
+    let usage = "usage: cluster_eval ENTITIES QUERIES [--table] [--neighbours K] [--floor F] [--link T] [--bridge-link B] [--bridge-floor F] [--centre] [--dump OUT]";
     let mut args = std::env::args().skip(1);
     let mut paths = Vec::new();
     let mut options = Options {
@@ -103,6 +108,8 @@ fn parse_args() -> anyhow::Result<Options> {
             "--neighbours" => options.config.neighbours = value("--neighbours")?.parse()?,
             "--floor" => options.config.member_floor = value("--floor")?.parse()?,
             "--link" => options.config.link_threshold = value("--link")?.parse()?,
+            "--bridge-link" => options.config.bridge_link = value("--bridge-link")?.parse()?,
+            "--bridge-floor" => options.config.bridge_floor = value("--bridge-floor")?.parse()?,
             "--dump" => options.dump = Some(PathBuf::from(value("--dump")?)),
             "--centre" => options.config.linkage = dedupe::Linkage::Centre,
             _ => paths.push(PathBuf::from(arg)),

@@ -262,6 +262,36 @@ fn a_chain_of_links_never_joins_two_far_names() {
     }
 }
 
+#[test]
+fn one_entity_s_short_and_long_forms_join_across_a_strong_link_but_far_names_stay_apart() {
+    // A made-up company: the long form averages below the bar against the short ones,
+    // yet it has a strong link to one of them and nothing far from any.
+    let company = [
+        "Velmora Tarsk Holding",
+        "Velmora Tarsk Holding Group",
+        "Velmora Tarsk",
+        "Velmora Tarsk Shipping Holding Company",
+    ];
+    let far = ["Hassan Nasrallah", "Nasrallah Ali"];
+    let run = |config: &DedupeConfig| {
+        let mut tally = NameTally::new();
+        for name in company.iter().chain(&far) {
+            tally.add(name);
+        }
+        let labels = dedupe::dedupe(&matcher_without_table(), tally, config, &());
+        let id = |name: &str| match labels.verdict(name) {
+            NameVerdict::Labelled(label) => label.entity_id.to_string(),
+            other => panic!("{name}: {other:?}"),
+        };
+        (company.map(id), far.map(id))
+    };
+    let without_bridges = run(&DedupeConfig { bridge_link: 2.0, ..DedupeConfig::default() });
+    assert_ne!(without_bridges.0[0], without_bridges.0[3], "average link alone leaves the long form out");
+    let (company_ids, far_ids) = run(&DedupeConfig::default());
+    assert!(company_ids.iter().all(|id| *id == company_ids[0]), "{company_ids:?}");
+    assert_ne!(far_ids[0], far_ids[1]);
+}
+
 fn matcher_without_table() -> Matcher {
     Matcher::new(Arc::new(AliasTable::default()), MatchConfig::default())
 }

@@ -6,14 +6,20 @@
 //!    neighbours. Only those pairs are ever scored: no all-pairs comparison.
 //! 2. **Edges**: a pair's score is the best of the two directions; pairs scoring at least
 //!    the member floor are kept, those reaching the link threshold are links.
-//! 3. **Centre-link with a complete-link guard**: nodes are visited most records first
+//! 3. **Average link** (the default): clusters merge, best first, while the average score
+//!    over all their cross pairs (0 for a pair the graph lacks) reaches the link
+//!    threshold. Then **bridging**: two clusters with a strong link across them (the
+//!    bridge link) are joined when every cross pair scores at least the bridge floor,
+//!    pairs the graph lacks scored directly. Neither step lets a chain A~B~C with A far
+//!    from C end in one cluster.
+//! 4. Or **centre-link with a complete-link guard**: nodes are visited most records first
 //!    (then most links, then by key); each node not yet taken becomes a centre and takes,
 //!    best score first, its linked neighbours not yet taken, each only when it also
 //!    scores at least the member floor with every member already taken. A chain A~B~C
 //!    with A far from C therefore never ends in one cluster.
 //!
-//! It never merges two nodes without a scored link to the centre, and its result depends
-//! only on the set of nodes, never on input order or thread timing.
+//! It never merges two clusters without a scored link between them, and its result
+//! depends only on the set of nodes, never on input order or thread timing.
 
 use std::sync::Arc;
 
@@ -270,7 +276,91 @@ fn average_link(
         }
         debug_assert!(groups[absorbed as usize].members.is_empty());
     }
+    bridge(matcher, nodes, texts, graph, config, &mut groups);
     clustering_from_groups(matcher, nodes, texts, graph, groups)
+}
+
+/// How many pairs the graph lacks may be scored directly to check one bridge: joining
+/// two large clusters the index saw few links between is not worth the cost (nor, often,
+/// right), so such a bridge is left unbuilt.
+const BRIDGE_DIRECT_PAIRS: usize = 64;
+
+/// Joins the clusters that one strong link holds together when no pair across them is
+/// far apart: the links of a large entity's varied names (short forms, long forms,
+/// other spellings) average below the bar, yet none of them is unlike the others.
+/// Strongest links first; a bridge that fails never succeeds later, since clusters only
+/// grow, so one pass is enough.
+fn bridge(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    config: &DedupeConfig,
+    groups: &mut [Group],
+) {
+    let mut group_of = vec![0u32; nodes.len()];
+    for (index, group) in groups.iter().enumerate() {
+        for &member in &group.members {
+            group_of[member as usize] = index as u32;
+        }
+    }
+    for (_, a, b) in strong_links(graph, config.bridge_link) {
+        let (group_a, group_b) = (group_of[a as usize], group_of[b as usize]);
+        if group_a == group_b {
+            continue;
+        }
+        let (members_a, members_b) = (&groups[group_a as usize].members, &groups[group_b as usize].members);
+        if !no_pair_below(matcher, nodes, texts, graph, members_a, members_b, config.bridge_floor) {
+            continue;
+        }
+        let (kept, absorbed) = (group_a.min(group_b), group_a.max(group_b));
+        let moved = std::mem::take(&mut groups[absorbed as usize].members);
+        for &member in &moved {
+            group_of[member as usize] = kept;
+        }
+        groups[kept as usize].members.extend(moved);
+    }
+}
+
+/// The graph's pairs scoring at least `link`, strongest first, then by node.
+fn strong_links(graph: &Graph, link: f64) -> Vec<(f64, u32, u32)> {
+    let mut links: Vec<(f64, u32, u32)> = Vec::new();
+    for (a, list) in graph.neighbours.iter().enumerate() {
+        let a = a as u32;
+        links.extend(list.iter().filter(|&&(b, score)| a < b && score >= link).map(|&(b, score)| (score, a, b)));
+    }
+    links.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    links
+}
+
+/// Whether every pair across the two member lists scores at least `floor`; pairs the
+/// graph lacks are scored directly, at most [`BRIDGE_DIRECT_PAIRS`] of them (beyond, no).
+fn no_pair_below(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    left: &[u32],
+    right: &[u32],
+    floor: f64,
+) -> bool {
+    let mut direct = 0;
+    for &a in left {
+        for &b in right {
+            let score = match graph.score(a, b) {
+                Some(score) => score,
+                None if direct < BRIDGE_DIRECT_PAIRS => {
+                    direct += 1;
+                    direct_score(matcher, nodes, texts, a, b)
+                }
+                None => return false,
+            };
+            if score < floor {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// A cluster being formed: its nodes and the summed pair scores to each linked cluster.

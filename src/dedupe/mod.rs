@@ -10,8 +10,9 @@
 //! names are grouped by strict key, indexed by a second [`Matcher`], and linked through
 //! its scored neighbourhoods ([`Matcher::similar`]): the index decides which pairs are
 //! compared, so the cost never grows with the square of the names. Clusters are formed
-//! by a centre-link rule with a complete-link guard ([`cluster`]): a chain A~B~C never
-//! puts A and C together unless they are alike too.
+//! by average link (or a centre-link rule), then joined where one strong link holds two
+//! clusters together and no pair across them is far apart ([`cluster`]): a chain A~B~C
+//! never puts A and C together unless they are alike too.
 //!
 //! It never reads or writes files itself except through [`records`], never decides a
 //! known name differently from `resolve`, and never depends on the order of the input:
@@ -41,6 +42,12 @@ pub struct DedupeConfig {
     pub member_floor: f64,
     /// How clusters are formed from the scored pairs.
     pub linkage: Linkage,
+    /// Average link, second pass: two clusters with a pair scoring at least this across
+    /// them are joined... (above 1: no second pass).
+    pub bridge_link: f64,
+    /// ... when every pair across them scores at least this (a pair the graph lacks is
+    /// scored directly).
+    pub bridge_floor: f64,
 }
 
 /// The rule that turns scored pairs into clusters. Neither is single-link: a chain of
@@ -59,6 +66,19 @@ pub enum Linkage {
 /// lower than resolve's; 0.07 was chosen on the dev set (see BENCHMARKS.md, "Dedupe").
 const LINK_BELOW_THRESHOLD: f64 = 0.07;
 
+/// The second pass's strong link: as sure as a resolve match, with a little to spare,
+/// because one pair decides for two whole clusters. Chosen on the dev set (BENCHMARKS.md,
+/// "Clustering quality").
+const BRIDGE_LINK: f64 = 0.8;
+
+/// The second pass's guard: no pair across two joined clusters may score below this. An
+/// average over a large entity's names (aliases, short and long forms) falls below the
+/// average-link bar even when they all belong together; what still tells two entities
+/// apart is a pair with little in common. Two names sharing one word of two ("Hassan
+/// Nasrallah" / "Nasrallah Ali") score about 0.44, so a chain through a longer name
+/// holding both never joins them. 0.4 gained a little recall on the dev set at that cost.
+const BRIDGE_FLOOR: f64 = 0.45;
+
 /// Pair scores below this are left out of the neighbour graph (they count as 0): low
 /// enough to keep every pair that can matter in an average, high enough to bound memory.
 const GRAPH_FLOOR: f64 = 0.5;
@@ -71,6 +91,8 @@ impl Default for DedupeConfig {
             link_threshold: threshold - LINK_BELOW_THRESHOLD,
             member_floor: GRAPH_FLOOR,
             linkage: Linkage::Average,
+            bridge_link: BRIDGE_LINK,
+            bridge_floor: BRIDGE_FLOOR,
         }
     }
 }
