@@ -69,7 +69,8 @@ const LEGAL: &[&str] = &[
     "ltd", "llc", "llp", "lp", "inc", "corp", "co", "plc", "sa", "sas", "sarl", "srl", "spa", "sl", "gmbh", "ag", "kg",
     "bv", "nv", "ab", "as", "oy", "pte", "pty", "pvt", "bhd", "sdn", "jsc", "pjsc", "cjsc", "ojsc", "fze", "fzc",
     "fzco", "fzllc", "dmcc", "est", "anstalt", "wll", "jv", "kft", "doo", "dd", "ad", "eood", "sp", "zoo", "sro",
-    "sde", "cv", "de", "rl", "ca", "cia", "ltda", "eirl", "sac", "saic", "spc", "company",
+    "sde", "cv", "de", "rl", "ca", "cia", "ltda", "eirl", "sac", "saic", "spc", "company", "bvba", "sprl", "fgup",
+    "gup", "dp", "fgau", "fgbu",
 ];
 
 const TITLES: &[&str] = &[
@@ -225,6 +226,19 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["mfg"], "manufacturing"),
     (&["doctor"], "dr"),
     (&["aktiengesellschaft"], "ag"),
+    // Russian and Ukrainian state enterprises, as written out in either language or in
+    // English: FGUP, GUP, DP (derzhavne pidpryemstvo), FGAU, FGBU.
+    (&["federalnoe", "gosudarstvennoe", "unitarnoe", "predpriyatie"], "fgup"),
+    (&["federal", "state", "unitary", "enterprise"], "fgup"),
+    (&["gosudarstvennoe", "unitarnoe", "predpriyatie"], "gup"),
+    (&["state", "unitary", "enterprise"], "gup"),
+    (&["fsue"], "fgup"),
+    (&["derzhavne", "pidpryemstvo"], "dp"),
+    (&["gosudarstvennoe", "predpriyatie"], "dp"),
+    (&["state", "enterprise"], "dp"),
+    (&["federal", "state", "autonomous", "institution"], "fgau"),
+    (&["federal", "state", "budgetary", "institution"], "fgbu"),
+    (&["pjs"], "pjsc"),
     (&["otkrytoe", "aktsionernoe", "obshchestvo"], "ojsc"),
     (&["zakrytoe", "aktsionernoe", "obshchestvo"], "cjsc"),
     (&["publichnoe", "aktsionernoe", "obshchestvo"], "pjsc"),
@@ -317,6 +331,13 @@ mod tests {
             words("llc avia"),
             "any romanization of the phrase"
         );
+        assert_eq!(canonical_legal_forms(&words("federal state unitary enterprise kvant")), words("fgup kvant"));
+        assert_eq!(
+            canonical_legal_forms(&words("derzhavne pidpryemstvo zavod")),
+            canonical_legal_forms(&words("gosudarstvenoye predpriyatiye zavod")),
+            "a Ukrainian state enterprise is a Russian one"
+        );
+        assert_eq!(class_of_folded("bvba"), WordClass::LegalForm);
     }
 
     #[test]
