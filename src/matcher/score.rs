@@ -148,7 +148,10 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         return long.folded.starts_with(short.folded).then_some((0.6, Rule::Initial));
     }
     let leading_waw = abjad && same_but_leading_waw(a, b);
-    let same_skeleton = (a.skeleton == b.skeleton || leading_waw) && short.folded.len() >= 3;
+    // A two-letter word across scripts is two consonants written without vowels (طه,
+    // Taha): it may meet a short word with just those consonants.
+    let bare_consonants = abjad && short.folded.len() == 2 && short.folded == short.skeleton && long.folded.len() <= 4;
+    let same_skeleton = (a.skeleton == b.skeleton || leading_waw) && (short.folded.len() >= 3 || bare_consonants);
     // One edit distance serves both the typo rule and the skeleton rule's vowel check;
     // it is computed only when one of them can use it.
     let allowed = allowed_edits(a.folded, b.folded);
@@ -731,7 +734,7 @@ mod tests {
             let skeletons = analyzed.folded.iter().map(|w| fold::skeleton(w)).collect();
             (analyzed.folded, skeletons)
         };
-        let (arabic, latin) = (abjad("عمر ولد"), words("Umar Ould"));
+        let (arabic, latin) = (abjad("عمر ولد طه"), words("Umar Ould Taha"));
         let mut arabic_views = views(&arabic);
         for view in &mut arabic_views {
             view.abjad = true;
@@ -739,6 +742,8 @@ mod tests {
         let latin_views = views(&latin);
         assert!(word_similarity(&arabic_views[0], &latin_views[0]).is_some(), "{:?}", arabic.0);
         assert!(word_similarity(&arabic_views[1], &latin_views[1]).is_some(), "{:?}", arabic.0);
+        assert!(word_similarity(&arabic_views[2], &latin_views[2]).is_some(), "two bare consonants: {:?}", arabic.0);
+        assert!(word_similarity(&arabic_views[2], &views(&words("Tahir"))[0]).is_none(), "Tahir has a third");
         // Between Latin spellings a leading vowel is still a letter: Umar is not Amr.
         assert!(word_similarity(&views(&words("Amr"))[0], &latin_views[0]).is_none());
     }
