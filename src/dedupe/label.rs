@@ -243,14 +243,24 @@ impl Dedupe {
 
     /// What `name` (exactly as written in a record) was labelled.
     pub fn verdict(&self, name: &str) -> NameVerdict<'_> {
-        match self.ids.get(name) {
-            Some(&id) => self.verdict_at(id as usize),
+        match self.spelling_index(name) {
+            Some(spelling) => self.verdict_of(spelling),
             None => NameVerdict::Unseen,
         }
     }
 
-    fn verdict_at(&self, spelling: usize) -> NameVerdict<'_> {
-        match &self.verdicts[spelling] {
+    /// The index of `name` (exactly as written in a record) among the spellings, if the
+    /// tally held it: a writer can then keep per-spelling work in a table by index.
+    pub fn spelling_index(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    /// What the spelling at `spelling` (below [`Dedupe::spelling_count`]) was labelled.
+    pub fn verdict_of(&self, spelling: u32) -> NameVerdict<'_> {
+        let Some(verdict) = self.verdicts.get(spelling as usize) else {
+            return NameVerdict::Unseen;
+        };
+        match verdict {
             Verdict::Rejected(error) => NameVerdict::Rejected(error),
             Verdict::Known { entity, score } => {
                 let (id, name) = &self.known[*entity as usize];
