@@ -131,6 +131,9 @@ fn neighbour_graph(
     progress: &dyn Progress,
 ) -> Graph {
     let limit = config.neighbours + 1;
+    // The representatives share most of their words: each word's look-alikes are found
+    // once, not once per name holding it.
+    let lookalikes = matcher.word_lookalikes(analyses.iter().flatten());
     let found: Vec<(Vec<(u32, f64)>, bool)> = nodes
         .par_iter()
         .enumerate()
@@ -138,7 +141,7 @@ fn neighbour_graph(
         .map(|(index, node)| {
             let text = &texts[node.representative as usize];
             let similar = match analyses.get(index) {
-                Some(Some(analyzed)) => matcher.similar_analyzed(text, analyzed, limit),
+                Some(Some(analyzed)) => matcher.similar_with_lookalikes(text, analyzed, limit, &lookalikes),
                 _ => matcher.similar(text, limit).unwrap_or_default(),
             };
             let truncated = similar.len() >= limit;
