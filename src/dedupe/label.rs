@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::cluster::{cluster_nodes, Cluster, Clustering, Node};
 use super::{DedupeConfig, NameTally};
-use crate::matcher::{AnalyzedName, Matcher, Method, Outcome, Query, QueryError};
+use crate::matcher::{AnalyzedName, Matcher, Method, Outcome, Query, QueryError, WordLookalikes};
 
 /// Reports progress of the long phases; called from many threads.
 pub trait Progress: Sync {
@@ -130,13 +130,18 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
     let analyses: Vec<Result<AnalyzedName, QueryError>> =
         texts.par_iter().with_min_len(256).map(|text| AnalyzedName::new(text)).collect();
     let leaders = resolve_leaders(matcher, &analyses);
+    // The spellings share most of their words: each word's look-alikes in the table are
+    // found once, not once per spelling holding it.
+    let lookalikes = matcher.word_lookalikes(analyses.iter().filter_map(|analysis| analysis.as_ref().ok()));
     let resolved: Vec<Resolved> = (0..texts.len())
         .into_par_iter()
         .with_min_len(64)
         .map(|index| {
             let resolved = match (&analyses[index], leaders[index]) {
                 (Err(error), _) => Resolved::Rejected(error.clone()),
-                (Ok(name), leader) if leader as usize == index => resolve_one(matcher, &texts[index], name),
+                (Ok(name), leader) if leader as usize == index => {
+                    resolve_one(matcher, &texts[index], name, &lookalikes)
+                }
                 // Filled in below from the leader's answer.
                 (Ok(_), _) => Resolved::Follower,
             };
@@ -191,8 +196,8 @@ fn copy_from_leaders(mut resolved: Vec<Resolved>, leaders: &[u32]) -> Vec<Resolv
     resolved
 }
 
-fn resolve_one(matcher: &Matcher, text: &str, name: &AnalyzedName) -> Resolved {
-    match matcher.resolve_analyzed(&Query::new(text), name) {
+fn resolve_one(matcher: &Matcher, text: &str, name: &AnalyzedName, lookalikes: &WordLookalikes) -> Resolved {
+    match matcher.resolve_with_lookalikes(&Query::new(text), name, lookalikes) {
         Err(error) => Resolved::Rejected(error),
         Ok(resolution) => match (resolution.outcome, resolution.best) {
             (Outcome::Matched, Some(best)) => {

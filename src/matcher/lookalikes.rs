@@ -6,8 +6,9 @@
 //! the name holding it. A batch job that queries one matcher with many names sharing
 //! words (dedupe's neighbour search: a million names, a few hundred thousand words) can
 //! compute them once per distinct word ([`Matcher::word_lookalikes`]) and pass them to
-//! [`Matcher::similar_with_lookalikes`], which answers exactly as
-//! [`Matcher::similar_analyzed`]. They never change an answer, only skip recomputing it.
+//! [`Matcher::similar_with_lookalikes`] and [`Matcher::resolve_with_lookalikes`], which
+//! answer exactly as [`Matcher::similar_analyzed`] and [`Matcher::resolve_analyzed`].
+//! They never change an answer, only skip recomputing it.
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -104,10 +105,10 @@ mod tests {
 
     use super::*;
     use crate::aliases;
-    use crate::matcher::MatchConfig;
+    use crate::matcher::{MatchConfig, Query};
 
     #[test]
-    fn similar_answers_alike_with_and_without_lookalikes() {
+    fn answers_are_alike_with_and_without_lookalikes() {
         let loaded = aliases::load_builtin().expect("the built-in table loads");
         let matcher = Matcher::new(Arc::new(loaded.table), MatchConfig::default());
         let names = [
@@ -127,6 +128,12 @@ mod tests {
             assert_eq!(
                 matcher.similar_with_lookalikes(name, analyzed, 10, &lookalikes),
                 matcher.similar_analyzed(name, analyzed, 10),
+                "{name}"
+            );
+            let query = Query::new(name);
+            assert_eq!(
+                matcher.resolve_with_lookalikes(&query, analyzed, &lookalikes),
+                matcher.resolve_analyzed(&query, analyzed),
                 "{name}"
             );
         }

@@ -71,16 +71,32 @@ struct Scored {
 impl Matcher {
     /// Resolves one name.
     pub fn resolve(&self, query: &Query<'_>) -> Result<Resolution, QueryError> {
-        self.resolve_with(query, AnalyzedName::new(query.name)?)
+        self.resolve_with(query, AnalyzedName::new(query.name)?, None)
     }
 
     /// [`Matcher::resolve`] of a name analysed beforehand: `name` must be
     /// `AnalyzedName::new(query.name)`.
     pub fn resolve_analyzed(&self, query: &Query<'_>, name: &AnalyzedName) -> Result<Resolution, QueryError> {
-        self.resolve_with(query, name.clone())
+        self.resolve_with(query, name.clone(), None)
     }
 
-    fn resolve_with(&self, query: &Query<'_>, name: AnalyzedName) -> Result<Resolution, QueryError> {
+    /// [`Matcher::resolve_analyzed`] with the look-alikes of the name's words taken from
+    /// `lookalikes` when it holds them ([`Matcher::word_lookalikes`]): the same answer.
+    pub fn resolve_with_lookalikes(
+        &self,
+        query: &Query<'_>,
+        name: &AnalyzedName,
+        lookalikes: &WordLookalikes,
+    ) -> Result<Resolution, QueryError> {
+        self.resolve_with(query, name.clone(), Some(lookalikes))
+    }
+
+    fn resolve_with(
+        &self,
+        query: &Query<'_>,
+        name: AnalyzedName,
+        lookalikes: Option<&WordLookalikes>,
+    ) -> Result<Resolution, QueryError> {
         let threshold = match query.threshold {
             Some(t) if !(0.0..=1.0).contains(&t) || t.is_nan() => return Err(QueryError::BadThreshold(t)),
             Some(t) => t,
@@ -89,7 +105,7 @@ impl Matcher {
         let strict_hits = self.strict_hits(query, name.strict_key());
         let prepared = self.prepare(name);
         let scored = if strict_hits.is_empty() {
-            let mut fuzzy = self.fuzzy_hits(query, &prepared, None);
+            let mut fuzzy = self.fuzzy_hits(query, &prepared, lookalikes);
             self.lift_covered(&prepared, &mut fuzzy, threshold);
             fuzzy
         } else {
