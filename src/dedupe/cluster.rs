@@ -133,7 +133,7 @@ fn neighbour_graph(
     let limit = config.neighbours + 1;
     // The representatives share most of their words: each word's look-alikes are found
     // once, not once per name holding it.
-    let lookalikes = matcher.word_lookalikes(analyses.iter().flatten());
+    let lookalikes = matcher.word_lookalikes(analyses.par_iter().flatten());
     let found: Vec<(Vec<(u32, f64)>, bool)> = nodes
         .par_iter()
         .enumerate()

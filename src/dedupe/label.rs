@@ -132,7 +132,7 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
     let leaders = resolve_leaders(matcher, &analyses);
     // The spellings share most of their words: each word's look-alikes in the table are
     // found once, not once per spelling holding it.
-    let lookalikes = matcher.word_lookalikes(analyses.iter().filter_map(|analysis| analysis.as_ref().ok()));
+    let lookalikes = matcher.word_lookalikes(analyses.par_iter().filter_map(|analysis| analysis.as_ref().ok()));
     let resolved: Vec<Resolved> = (0..texts.len())
         .into_par_iter()
         .with_min_len(64)
@@ -321,7 +321,7 @@ impl Dedupe {
 
 /// Groups unknown spellings by strict key; nodes come out in key order.
 fn group_nodes(mut unknown: Vec<UnknownKey>, counts: &[u64]) -> Vec<Node> {
-    unknown.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    unknown.par_sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     let mut nodes: Vec<Node> = Vec::new();
     for (spelling, key, in_table) in unknown {
         let count = counts[spelling as usize];

@@ -11,7 +11,7 @@
 //! They never change an answer, only skip recomputing it.
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::analyzed::AnalyzedName;
 use super::index::name_words;
@@ -46,13 +46,10 @@ impl WordLookalikes {
 impl Matcher {
     /// The look-alikes in this matcher's vocabulary of every word of `names`, each
     /// distinct word computed once, in parallel. Only for this matcher.
-    pub fn word_lookalikes<'n>(&self, names: impl Iterator<Item = &'n AnalyzedName>) -> WordLookalikes {
-        let mut words: HashSet<String> = HashSet::default();
-        for name in names {
-            words.extend(name_words(&name.analyzed));
-        }
-        let mut words: Vec<String> = words.into_iter().collect();
-        words.sort_unstable();
+    pub fn word_lookalikes<'n>(&self, names: impl ParallelIterator<Item = &'n AnalyzedName>) -> WordLookalikes {
+        let mut words: Vec<String> = names.flat_map_iter(|name| name_words(&name.analyzed)).collect();
+        words.par_sort_unstable();
+        words.dedup();
         let by_word = words
             .into_par_iter()
             .with_min_len(64)
@@ -122,7 +119,7 @@ mod tests {
             "PCC FZE",
         ];
         let analysed: Vec<AnalyzedName> = names.iter().map(|n| AnalyzedName::new(n).expect("analyses")).collect();
-        let lookalikes = matcher.word_lookalikes(analysed.iter());
+        let lookalikes = matcher.word_lookalikes(analysed.par_iter());
         assert!(!lookalikes.is_empty());
         for (name, analyzed) in names.iter().zip(&analysed) {
             assert_eq!(
