@@ -3,7 +3,9 @@
 //! 1. **Blocking by the index**: the nodes' representative spellings become a throwaway
 //!    alias table (one entity per node), indexed by a [`Matcher`] with the default
 //!    configuration; each node asks [`Matcher::similar`] for its `k` best-scored
-//!    neighbours. Only those pairs are ever scored: no all-pairs comparison.
+//!    neighbours (through [`Matcher::similar_with_lookalikes`]: the same answers, with
+//!    each word's look-alikes found once for all nodes). Only those pairs are ever
+//!    scored: no all-pairs comparison.
 //! 2. **Edges**: a pair's score is the best of the two directions; pairs scoring at least
 //!    the member floor are kept, those reaching the link threshold are links.
 //! 3. **Centre-link with a complete-link guard**: nodes are visited most records first
