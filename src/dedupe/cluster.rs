@@ -3,7 +3,9 @@
 //! 1. **Blocking by the index**: the nodes' representative spellings become a throwaway
 //!    alias table (one entity per node), indexed by a [`Matcher`] with the default
 //!    configuration; each node asks [`Matcher::similar`] for its `k` best-scored
-//!    neighbours. Only those pairs are ever scored: no all-pairs comparison.
+//!    neighbours (through [`Matcher::similar_with_lookalikes`]: the same answers, with
+//!    each word's look-alikes found once for all nodes). Only those pairs are ever
+//!    scored: no all-pairs comparison.
 //! 2. **Edges**: a pair's score is the best of the two directions; pairs scoring at least
 //!    the member floor are kept, those reaching the link threshold are links.
 //! 3. **Average link** (the default): clusters merge, best first, while the average score
@@ -137,6 +139,9 @@ fn neighbour_graph(
     progress: &dyn Progress,
 ) -> Graph {
     let limit = config.neighbours + 1;
+    // The representatives share most of their words: each word's look-alikes are found
+    // once, not once per name holding it.
+    let lookalikes = matcher.word_lookalikes(analyses.par_iter().flatten());
     let found: Vec<(Vec<(u32, f64)>, bool)> = nodes
         .par_iter()
         .enumerate()
@@ -144,7 +149,7 @@ fn neighbour_graph(
         .map(|(index, node)| {
             let text = &texts[node.representative as usize];
             let similar = match analyses.get(index) {
-                Some(Some(analyzed)) => matcher.similar_analyzed(text, analyzed, limit),
+                Some(Some(analyzed)) => matcher.similar_with_lookalikes(text, analyzed, limit, &lookalikes),
                 _ => matcher.similar(text, limit).unwrap_or_default(),
             };
             let truncated = similar.len() >= limit;

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::cluster::{cluster_nodes, Cluster, Clustering, Node};
 use super::{DedupeConfig, NameTally};
-use crate::matcher::{AnalyzedName, Matcher, Method, Outcome, Query, QueryError};
+use crate::matcher::{AnalyzedName, Matcher, Method, Outcome, Query, QueryError, WordLookalikes};
 
 /// Reports progress of the long phases; called from many threads.
 pub trait Progress: Sync {
@@ -130,13 +130,18 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
     let analyses: Vec<Result<AnalyzedName, QueryError>> =
         texts.par_iter().with_min_len(256).map(|text| AnalyzedName::new(text)).collect();
     let leaders = resolve_leaders(matcher, &analyses);
+    // The spellings share most of their words: each word's look-alikes in the table are
+    // found once, not once per spelling holding it.
+    let lookalikes = matcher.word_lookalikes(analyses.par_iter().filter_map(|analysis| analysis.as_ref().ok()));
     let resolved: Vec<Resolved> = (0..texts.len())
         .into_par_iter()
         .with_min_len(64)
         .map(|index| {
             let resolved = match (&analyses[index], leaders[index]) {
                 (Err(error), _) => Resolved::Rejected(error.clone()),
-                (Ok(name), leader) if leader as usize == index => resolve_one(matcher, &texts[index], name),
+                (Ok(name), leader) if leader as usize == index => {
+                    resolve_one(matcher, &texts[index], name, &lookalikes)
+                }
                 // Filled in below from the leader's answer.
                 (Ok(_), _) => Resolved::Follower,
             };
@@ -191,8 +196,8 @@ fn copy_from_leaders(mut resolved: Vec<Resolved>, leaders: &[u32]) -> Vec<Resolv
     resolved
 }
 
-fn resolve_one(matcher: &Matcher, text: &str, name: &AnalyzedName) -> Resolved {
-    match matcher.resolve_analyzed(&Query::new(text), name) {
+fn resolve_one(matcher: &Matcher, text: &str, name: &AnalyzedName, lookalikes: &WordLookalikes) -> Resolved {
+    match matcher.resolve_with_lookalikes(&Query::new(text), name, lookalikes) {
         Err(error) => Resolved::Rejected(error),
         Ok(resolution) => match (resolution.outcome, resolution.best) {
             (Outcome::Matched, Some(best)) => {
@@ -243,14 +248,24 @@ impl Dedupe {
 
     /// What `name` (exactly as written in a record) was labelled.
     pub fn verdict(&self, name: &str) -> NameVerdict<'_> {
-        match self.ids.get(name) {
-            Some(&id) => self.verdict_at(id as usize),
+        match self.spelling_index(name) {
+            Some(spelling) => self.verdict_of(spelling),
             None => NameVerdict::Unseen,
         }
     }
 
-    fn verdict_at(&self, spelling: usize) -> NameVerdict<'_> {
-        match &self.verdicts[spelling] {
+    /// The index of `name` (exactly as written in a record) among the spellings, if the
+    /// tally held it: a writer can then keep per-spelling work in a table by index.
+    pub fn spelling_index(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    /// What the spelling at `spelling` (below [`Dedupe::spelling_count`]) was labelled.
+    pub fn verdict_of(&self, spelling: u32) -> NameVerdict<'_> {
+        let Some(verdict) = self.verdicts.get(spelling as usize) else {
+            return NameVerdict::Unseen;
+        };
+        match verdict {
             Verdict::Rejected(error) => NameVerdict::Rejected(error),
             Verdict::Known { entity, score } => {
                 let (id, name) = &self.known[*entity as usize];
@@ -306,7 +321,7 @@ impl Dedupe {
 
 /// Groups unknown spellings by strict key; nodes come out in key order.
 fn group_nodes(mut unknown: Vec<UnknownKey>, counts: &[u64]) -> Vec<Node> {
-    unknown.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    unknown.par_sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     let mut nodes: Vec<Node> = Vec::new();
     for (spelling, key, in_table) in unknown {
         let count = counts[spelling as usize];

@@ -26,6 +26,7 @@ pub mod suggest;
 pub use label::{dedupe, Dedupe, Label, MatchKind, NameVerdict, Progress};
 pub use records::{Format, RecordError, Summary};
 
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::matcher::MatchConfig;
@@ -176,7 +177,7 @@ impl NameTally {
     /// The spellings sorted by text, so that later work never depends on hashing order.
     fn into_sorted(self) -> Vec<(Box<str>, u64)> {
         let mut spellings: Vec<(Box<str>, u64)> = self.counts.into_iter().collect();
-        spellings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        spellings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         spellings
     }
 }

@@ -77,19 +77,27 @@ impl Summary {
     }
 
     fn count(&mut self, line: u64, outcome: &Result<Label<'_>, String>) {
-        self.records += 1;
         match outcome {
-            Ok(label) => match label.kind {
-                MatchKind::Known => self.known += 1,
-                MatchKind::Clustered => self.clustered += 1,
-                MatchKind::Singleton => self.singleton += 1,
-            },
-            Err(reason) => {
-                self.errors += 1;
-                if self.first_errors.len() < ERRORS_KEPT {
-                    self.first_errors.push(RecordError { line, reason: reason.clone() });
-                }
-            }
+            Ok(label) => self.count_label(label.kind),
+            Err(reason) => self.count_error(line, || reason.clone()),
+        }
+    }
+
+    fn count_label(&mut self, kind: MatchKind) {
+        self.records += 1;
+        match kind {
+            MatchKind::Known => self.known += 1,
+            MatchKind::Clustered => self.clustered += 1,
+            MatchKind::Singleton => self.singleton += 1,
+        }
+    }
+
+    /// Counts an error; `reason` is only made for the few errors kept.
+    fn count_error(&mut self, line: u64, reason: impl FnOnce() -> String) {
+        self.records += 1;
+        self.errors += 1;
+        if self.first_errors.len() < ERRORS_KEPT {
+            self.first_errors.push(RecordError { line, reason: reason() });
         }
     }
 }
@@ -280,6 +288,7 @@ fn label_csv<R: Read, W: Write>(
     let mut header_writer = csv_writer(Vec::new(), format);
     header_writer.write_byte_record(&out_header)?;
     output.write_all(&header_writer.into_inner().map_err(|e| e.into_error())?)?;
+    let labels = CsvLabels::new(dedupe, delimiter(format));
     let mut summary = Summary::default();
     let mut spare = Vec::new();
     let (mut batch, mut failure) = read_batch(&mut reader, &mut spare);
@@ -290,7 +299,7 @@ fn label_csv<R: Read, W: Write>(
             let labelling = scope.spawn(|| {
                 batch
                     .par_chunks(CHUNK_RECORDS)
-                    .map(|chunk| label_csv_chunk(chunk, format, header.len(), index, column, dedupe))
+                    .map(|chunk| label_csv_chunk(chunk, header.len(), index, column, dedupe, &labels))
                     .collect::<Vec<_>>()
             });
             let next = if failure.is_none() && batch.len() == BATCH_RECORDS {
@@ -300,8 +309,7 @@ fn label_csv<R: Read, W: Write>(
             };
             (labelling.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), next)
         });
-        for chunk in labelled {
-            let (bytes, counts) = chunk?;
+        for (bytes, counts) in labelled {
             output.write_all(&bytes)?;
             summary.merge(counts);
         }
@@ -350,34 +358,153 @@ fn csv_writer<W: Write>(output: W, format: Format) -> csv::Writer<W> {
 }
 
 /// Labels and serializes a run of records; their counts are returned for the summary.
+/// A record's own fields are written as the `csv` writer would write them; the added
+/// ones are copied from the spelling's serialized label.
 fn label_csv_chunk(
     records: &[csv::ByteRecord],
-    format: Format,
     columns: usize,
     index: usize,
     column: &str,
     dedupe: &Dedupe,
-) -> Result<(Vec<u8>, Summary), DedupeError> {
-    let mut writer = csv_writer(Vec::with_capacity(records.len() * 96), format);
+    labels: &CsvLabels,
+) -> (Vec<u8>, Summary) {
+    let mut out = Vec::with_capacity(records.len() * 128);
     let mut summary = Summary::default();
-    let mut labelled = csv::ByteRecord::new();
-    let mut score = String::new();
     for record in records {
-        let line = record.position().map_or(0, |p| p.line());
-        let outcome = csv_name(record, index, column).and_then(|name| label_of(dedupe, name));
-        labelled.clear();
-        for field in record.iter() {
-            labelled.push_field(field);
+        for position in 0..record.len().max(columns) {
+            if position > 0 {
+                out.push(labels.delimiter);
+            }
+            push_csv_field(&mut out, record.get(position).unwrap_or_default(), labels.delimiter);
         }
-        for _ in record.len()..columns {
-            labelled.push_field(b"");
+        let line = || record.position().map_or(0, |p| p.line());
+        let spelling = csv_name(record, index, column).map(|name| dedupe.spelling_index(name).ok_or(name));
+        match spelling {
+            Ok(Ok(spelling)) => {
+                let (added, kind) = labels.of(spelling);
+                out.extend_from_slice(added);
+                match kind {
+                    Some(kind) => summary.count_label(kind),
+                    None => summary.count_error(line(), || reason_of(dedupe.verdict_of(spelling))),
+                }
+            }
+            Ok(Err(name)) => {
+                let outcome = label_of(dedupe, name);
+                push_added_fields(&mut out, &outcome, labels.delimiter);
+                summary.count(line(), &outcome);
+            }
+            Err(reason) => {
+                let outcome = Err(reason);
+                push_added_fields(&mut out, &outcome, labels.delimiter);
+                summary.count(line(), &outcome);
+            }
         }
-        push_label_fields(&mut labelled, &outcome, &mut score);
-        writer.write_byte_record(&labelled)?;
-        summary.count(line, &outcome);
+        out.push(b'\n');
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    Ok((bytes, summary))
+    (out, summary)
+}
+
+/// Every spelling's added CSV fields, serialized once (a delimiter before each): pass 2
+/// copies them instead of formatting a label for every record.
+struct CsvLabels {
+    delimiter: u8,
+    /// The added fields of every spelling, end to end.
+    bytes: Vec<u8>,
+    /// Where each spelling's fields end in `bytes`.
+    ends: Vec<usize>,
+    /// Each spelling's kind; `None` for a name the matcher refused.
+    kinds: Vec<Option<MatchKind>>,
+}
+
+/// Spellings serialized together by one thread.
+const LABELS_PER_CHUNK: usize = 4_096;
+
+impl CsvLabels {
+    fn new(dedupe: &Dedupe, delimiter: u8) -> CsvLabels {
+        let spellings: Vec<u32> = (0..dedupe.spelling_count() as u32).collect();
+        let chunks: Vec<CsvLabels> = spellings
+            .par_chunks(LABELS_PER_CHUNK)
+            .map(|chunk| CsvLabels::of_spellings(dedupe, chunk, delimiter))
+            .collect();
+        let mut labels = CsvLabels { delimiter, bytes: Vec::new(), ends: Vec::new(), kinds: Vec::new() };
+        labels.bytes.reserve(chunks.iter().map(|c| c.bytes.len()).sum());
+        labels.ends.reserve(spellings.len());
+        labels.kinds.reserve(spellings.len());
+        for chunk in chunks {
+            let offset = labels.bytes.len();
+            labels.bytes.extend_from_slice(&chunk.bytes);
+            labels.ends.extend(chunk.ends.iter().map(|end| end + offset));
+            labels.kinds.extend(chunk.kinds);
+        }
+        labels
+    }
+
+    /// The labels of a run of spellings, in that order.
+    fn of_spellings(dedupe: &Dedupe, spellings: &[u32], delimiter: u8) -> CsvLabels {
+        let mut labels = CsvLabels {
+            delimiter,
+            bytes: Vec::with_capacity(spellings.len() * 64),
+            ends: Vec::with_capacity(spellings.len()),
+            kinds: Vec::with_capacity(spellings.len()),
+        };
+        for &spelling in spellings {
+            let outcome = match dedupe.verdict_of(spelling) {
+                NameVerdict::Labelled(label) => Ok(label),
+                other => Err(reason_of(other)),
+            };
+            push_added_fields(&mut labels.bytes, &outcome, delimiter);
+            labels.ends.push(labels.bytes.len());
+            labels.kinds.push(outcome.ok().map(|label| label.kind));
+        }
+        labels
+    }
+
+    /// A spelling's serialized fields and kind.
+    fn of(&self, spelling: u32) -> (&[u8], Option<MatchKind>) {
+        let index = spelling as usize;
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        (&self.bytes[start..self.ends[index]], self.kinds[index])
+    }
+}
+
+/// Appends `field` as the `csv` writer writes it by default: quoted, inner quotes
+/// doubled, when it holds the delimiter, a quote or a line break; as it is otherwise.
+fn push_csv_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
+    let needs_quotes = field.iter().any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    if !needs_quotes {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for piece in field.split_inclusive(|&b| b == b'"') {
+        out.extend_from_slice(piece);
+        if piece.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
+}
+
+/// Appends the added columns, each after a delimiter.
+fn push_added_fields(out: &mut Vec<u8>, outcome: &Result<Label<'_>, String>, delimiter: u8) {
+    let mut push = |field: &[u8]| {
+        out.push(delimiter);
+        push_csv_field(out, field, delimiter);
+    };
+    match outcome {
+        Ok(label) => {
+            push(label.entity_id.as_bytes());
+            push(label.entity_name.as_bytes());
+            push(label.kind.as_str().as_bytes());
+            push(label.score.to_string().as_bytes());
+            push(b"");
+        }
+        Err(reason) => {
+            for field in [&b""[..], b"", b"error", b"", reason.as_bytes()] {
+                push(field);
+            }
+        }
+    }
 }
 
 /// Progress after a batch: about every 65,536 records, as the sequential readers report.
@@ -387,32 +514,20 @@ fn report_every_batch(records: u64, progress: &dyn Fn(u64)) {
     }
 }
 
-fn push_label_fields(record: &mut csv::ByteRecord, outcome: &Result<Label<'_>, String>, score: &mut String) {
-    match outcome {
-        Ok(label) => {
-            use std::fmt::Write as _;
-            score.clear();
-            let _ = write!(score, "{}", label.score);
-            record.push_field(label.entity_id.as_bytes());
-            record.push_field(label.entity_name.as_bytes());
-            record.push_field(label.kind.as_str().as_bytes());
-            record.push_field(score.as_bytes());
-            record.push_field(b"");
-        }
-        Err(reason) => {
-            for field in [&b""[..], b"", b"error", b"", reason.as_bytes()] {
-                record.push_field(field);
-            }
-        }
-    }
-}
-
 /// The label of a name, or why it has none.
 fn label_of<'d>(dedupe: &'d Dedupe, name: &str) -> Result<Label<'d>, String> {
     match dedupe.verdict(name) {
         NameVerdict::Labelled(label) => Ok(label),
-        NameVerdict::Rejected(error) => Err(error.to_string()),
-        NameVerdict::Unseen => Err("name was not seen in the first pass: the input changed between passes".into()),
+        other => Err(reason_of(other)),
+    }
+}
+
+/// Why a name has no label (empty for a labelled one).
+fn reason_of(verdict: NameVerdict<'_>) -> String {
+    match verdict {
+        NameVerdict::Labelled(_) => String::new(),
+        NameVerdict::Rejected(error) => error.to_string(),
+        NameVerdict::Unseen => "name was not seen in the first pass: the input changed between passes".into(),
     }
 }
 
@@ -600,4 +715,32 @@ fn with_label(mut object: Map<String, Value>, outcome: &Result<Label<'_>, String
         }
     }
     object
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pass 2 writes fields itself: they must come out as the `csv` writer writes them.
+    #[test]
+    fn fields_are_quoted_as_the_csv_writer_quotes_them() {
+        let fields: [&[u8]; 9] =
+            [b"", b"plain", b"a,b", b"a\tb", b"say \"hi\"", b"\"", b"line\nbreak", b"cr\rlf", "Ünïcode, ok".as_bytes()];
+        for format in [Format::Csv, Format::Tsv] {
+            let mut expected = csv_writer(Vec::new(), format);
+            let mut record = csv::ByteRecord::new();
+            fields.iter().for_each(|field| record.push_field(field));
+            expected.write_byte_record(&record).expect("writes to memory");
+            let expected = expected.into_inner().expect("flushes to memory");
+            let mut written = Vec::new();
+            for (position, field) in fields.iter().enumerate() {
+                if position > 0 {
+                    written.push(delimiter(format));
+                }
+                push_csv_field(&mut written, field, delimiter(format));
+            }
+            written.push(b'\n');
+            assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected), "{format:?}");
+        }
+    }
 }

@@ -19,12 +19,14 @@ mod analyzed;
 mod answer;
 mod edit;
 mod index;
+mod lookalikes;
 mod resolve;
 pub mod score;
 pub mod words;
 
 pub use analyzed::AnalyzedName;
 pub use answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
+pub use lookalikes::WordLookalikes;
 
 use std::sync::Arc;
 

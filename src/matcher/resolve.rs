@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
+use super::lookalikes::WordLookalikes;
 use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
@@ -70,16 +71,32 @@ struct Scored {
 impl Matcher {
     /// Resolves one name.
     pub fn resolve(&self, query: &Query<'_>) -> Result<Resolution, QueryError> {
-        self.resolve_with(query, AnalyzedName::new(query.name)?)
+        self.resolve_with(query, AnalyzedName::new(query.name)?, None)
     }
 
     /// [`Matcher::resolve`] of a name analysed beforehand: `name` must be
     /// `AnalyzedName::new(query.name)`.
     pub fn resolve_analyzed(&self, query: &Query<'_>, name: &AnalyzedName) -> Result<Resolution, QueryError> {
-        self.resolve_with(query, name.clone())
+        self.resolve_with(query, name.clone(), None)
     }
 
-    fn resolve_with(&self, query: &Query<'_>, name: AnalyzedName) -> Result<Resolution, QueryError> {
+    /// [`Matcher::resolve_analyzed`] with the look-alikes of the name's words taken from
+    /// `lookalikes` when it holds them ([`Matcher::word_lookalikes`]): the same answer.
+    pub fn resolve_with_lookalikes(
+        &self,
+        query: &Query<'_>,
+        name: &AnalyzedName,
+        lookalikes: &WordLookalikes,
+    ) -> Result<Resolution, QueryError> {
+        self.resolve_with(query, name.clone(), Some(lookalikes))
+    }
+
+    fn resolve_with(
+        &self,
+        query: &Query<'_>,
+        name: AnalyzedName,
+        lookalikes: Option<&WordLookalikes>,
+    ) -> Result<Resolution, QueryError> {
         let threshold = match query.threshold {
             Some(t) if !(0.0..=1.0).contains(&t) || t.is_nan() => return Err(QueryError::BadThreshold(t)),
             Some(t) => t,
@@ -88,7 +105,7 @@ impl Matcher {
         let strict_hits = self.strict_hits(query, name.strict_key());
         let prepared = self.prepare(name);
         let scored = if strict_hits.is_empty() {
-            let mut fuzzy = self.fuzzy_hits(query, &prepared);
+            let mut fuzzy = self.fuzzy_hits(query, &prepared, lookalikes);
             self.lift_covered(&prepared, &mut fuzzy, threshold);
             fuzzy
         } else {
@@ -101,21 +118,39 @@ impl Matcher {
     /// scoring stages without the decision, and without stopping at an equal name. For
     /// clustering and review tools that need the neighbourhood, not an answer.
     pub fn similar(&self, name: &str, limit: usize) -> Result<Vec<Candidate>, QueryError> {
-        Ok(self.similar_with(name, AnalyzedName::new(name)?, limit))
+        Ok(self.similar_with(name, AnalyzedName::new(name)?, limit, None))
     }
 
     /// [`Matcher::similar`] of a name analysed beforehand: `analyzed` must be
     /// `AnalyzedName::new(name)`.
     pub fn similar_analyzed(&self, name: &str, analyzed: &AnalyzedName, limit: usize) -> Vec<Candidate> {
-        self.similar_with(name, analyzed.clone(), limit)
+        self.similar_with(name, analyzed.clone(), limit, None)
     }
 
-    fn similar_with(&self, name: &str, analyzed: AnalyzedName, limit: usize) -> Vec<Candidate> {
+    /// [`Matcher::similar_analyzed`] with the look-alikes of the name's words taken from
+    /// `lookalikes` when it holds them ([`Matcher::word_lookalikes`]): the same answer.
+    pub fn similar_with_lookalikes(
+        &self,
+        name: &str,
+        analyzed: &AnalyzedName,
+        limit: usize,
+        lookalikes: &WordLookalikes,
+    ) -> Vec<Candidate> {
+        self.similar_with(name, analyzed.clone(), limit, Some(lookalikes))
+    }
+
+    fn similar_with(
+        &self,
+        name: &str,
+        analyzed: AnalyzedName,
+        limit: usize,
+        lookalikes: Option<&WordLookalikes>,
+    ) -> Vec<Candidate> {
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
         let mut best: HashMap<u32, Scored> = HashMap::default();
-        for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared)) {
+        for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared, lookalikes)) {
             keep_best(&mut best, scored);
         }
         let mut scored: Vec<Scored> = best.into_values().collect();
@@ -191,8 +226,13 @@ impl Matcher {
         }
     }
 
-    fn fuzzy_hits(&self, query: &Query<'_>, prepared: &PreparedQuery) -> Vec<Scored> {
-        let mut candidates = self.word_candidates(prepared);
+    fn fuzzy_hits(
+        &self,
+        query: &Query<'_>,
+        prepared: &PreparedQuery,
+        lookalikes: Option<&WordLookalikes>,
+    ) -> Vec<Scored> {
+        let mut candidates = self.word_candidates(prepared, lookalikes);
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
         candidates.extend(loose_hits.iter().copied());
@@ -265,7 +305,7 @@ impl Matcher {
     }
 
     /// Names sharing a word (or a spelling of one) with the query, most evidence first.
-    fn word_candidates(&self, prepared: &PreparedQuery) -> Vec<u32> {
+    fn word_candidates(&self, prepared: &PreparedQuery, lookalikes: Option<&WordLookalikes>) -> Vec<u32> {
         let mut evidence: HashMap<u32, f32> = HashMap::default();
         // Room for the pool and one rare word's postings beyond it, so it never rehashes.
         evidence.reserve(EVIDENCE_LIMIT + RARE_POSTINGS);
@@ -276,19 +316,12 @@ impl Matcher {
         let mut alike: Vec<(f32, u32)> = Vec::new();
         let query_views = prepared.views();
         for (i, query_word) in query_views.iter().enumerate() {
-            for word in self.index.similar_words(query_word.folded, query_word.skeleton) {
-                let vocab = &self.index.words[word as usize];
-                let view = WordView {
-                    folded: &vocab.folded,
-                    skeleton: &vocab.skeleton,
-                    weight: 0.0,
-                    group: vocab.group,
-                    class: vocab.class,
-                    abjad: true,
-                    surname: false,
-                };
-                if let Some((similarity, _)) = word_similarity(query_word, &view) {
-                    alike.push((prepared.weights[i] * similarity, word));
+            let weight = prepared.weights[i];
+            match lookalikes.and_then(|known| known.get(query_word.folded)) {
+                Some(known) => alike.extend(known.iter().map(|&(similarity, word)| (weight * similarity, word))),
+                None => {
+                    let found = self.lookalikes_of_word(query_word);
+                    alike.extend(found.into_iter().map(|(similarity, word)| (weight * similarity, word)));
                 }
             }
         }

@@ -1,0 +1,138 @@
+//! Word look-alikes: a query word in, the vocabulary words alike to it (with their word
+//! similarity) out, the first step of the candidate stage.
+//!
+//! They depend on the folded word alone (its skeleton and equivalence group follow from
+//! it, and every vocabulary word is compared as a possible transliteration), never on
+//! the name holding it. A batch job that queries one matcher with many names sharing
+//! words (dedupe's neighbour search: a million names, a few hundred thousand words) can
+//! compute them once per distinct word ([`Matcher::word_lookalikes`]) and pass them to
+//! [`Matcher::similar_with_lookalikes`] and [`Matcher::resolve_with_lookalikes`], which
+//! answer exactly as [`Matcher::similar_analyzed`] and [`Matcher::resolve_analyzed`].
+//! They never change an answer, only skip recomputing it.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::analyzed::AnalyzedName;
+use super::index::name_words;
+use super::score::{word_similarity, WordView};
+use super::words::class_of_folded;
+use super::Matcher;
+use crate::normalize::fold;
+
+/// The look-alikes of a set of words in one matcher's vocabulary.
+#[derive(Debug, Default)]
+pub struct WordLookalikes {
+    by_word: HashMap<Box<str>, Box<[(f32, u32)]>>,
+}
+
+impl WordLookalikes {
+    /// A word's look-alikes (similarity, vocabulary word id), if it was computed.
+    pub(super) fn get(&self, folded: &str) -> Option<&[(f32, u32)]> {
+        self.by_word.get(folded).map(AsRef::as_ref)
+    }
+
+    /// How many distinct words it holds.
+    pub fn len(&self) -> usize {
+        self.by_word.len()
+    }
+
+    /// True when it holds no word.
+    pub fn is_empty(&self) -> bool {
+        self.by_word.is_empty()
+    }
+}
+
+impl Matcher {
+    /// The look-alikes in this matcher's vocabulary of every word of `names`, each
+    /// distinct word computed once, in parallel. Only for this matcher.
+    pub fn word_lookalikes<'n>(&self, names: impl ParallelIterator<Item = &'n AnalyzedName>) -> WordLookalikes {
+        let mut words: Vec<String> = names.flat_map_iter(|name| name_words(&name.analyzed)).collect();
+        words.par_sort_unstable();
+        words.dedup();
+        let by_word = words
+            .into_par_iter()
+            .with_min_len(64)
+            .map(|folded| {
+                let skeleton = fold::skeleton(&folded);
+                let view = WordView {
+                    folded: &folded,
+                    skeleton: &skeleton,
+                    weight: 0.0,
+                    group: self.index.group_of(&folded),
+                    class: class_of_folded(&folded),
+                    abjad: false,
+                    surname: false,
+                };
+                let found = self.lookalikes_of_word(&view).into_boxed_slice();
+                (folded.into_boxed_str(), found)
+            })
+            .collect();
+        WordLookalikes { by_word }
+    }
+
+    /// The vocabulary words alike to `query_word`, with their similarity, in the order
+    /// the index finds them. Reads only the word's folded form, skeleton and group:
+    /// vocabulary words are compared as transliterations (abjad), which makes the
+    /// query's own script irrelevant.
+    pub(super) fn lookalikes_of_word(&self, query_word: &WordView<'_>) -> Vec<(f32, u32)> {
+        let mut found = Vec::new();
+        for word in self.index.similar_words(query_word.folded, query_word.skeleton) {
+            let vocab = &self.index.words[word as usize];
+            let view = WordView {
+                folded: &vocab.folded,
+                skeleton: &vocab.skeleton,
+                weight: 0.0,
+                group: vocab.group,
+                class: vocab.class,
+                abjad: true,
+                surname: false,
+            };
+            if let Some((similarity, _)) = word_similarity(query_word, &view) {
+                found.push((similarity, word));
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::aliases;
+    use crate::matcher::{MatchConfig, Query};
+
+    #[test]
+    fn answers_are_alike_with_and_without_lookalikes() {
+        let loaded = aliases::load_builtin().expect("the built-in table loads");
+        let matcher = Matcher::new(Arc::new(loaded.table), MatchConfig::default());
+        let names = [
+            "Syria",
+            "syrian arab republc",
+            "DUHOPEL, Duhal",
+            "Kahal Rusfenga Logistics GmbH",
+            "Republique francaise",
+            "عمر الحسن",
+            "Abu Bakr Trading",
+            "PCC FZE",
+        ];
+        let analysed: Vec<AnalyzedName> = names.iter().map(|n| AnalyzedName::new(n).expect("analyses")).collect();
+        let lookalikes = matcher.word_lookalikes(analysed.par_iter());
+        assert!(!lookalikes.is_empty());
+        for (name, analyzed) in names.iter().zip(&analysed) {
+            assert_eq!(
+                matcher.similar_with_lookalikes(name, analyzed, 10, &lookalikes),
+                matcher.similar_analyzed(name, analyzed, 10),
+                "{name}"
+            );
+            let query = Query::new(name);
+            assert_eq!(
+                matcher.resolve_with_lookalikes(&query, analyzed, &lookalikes),
+                matcher.resolve_analyzed(&query, analyzed),
+                "{name}"
+            );
+        }
+    }
+}
