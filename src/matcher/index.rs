@@ -161,11 +161,17 @@ impl Index {
         index
     }
 
-    /// The ids of one entity's names: names are indexed entity by entity, in order.
-    pub(crate) fn names_of(&self, entity: u32) -> std::ops::Range<u32> {
-        let start = self.names.partition_point(|n| n.entity < entity);
-        let end = self.names.partition_point(|n| n.entity <= entity);
-        start as u32..end as u32
+    /// The ids of the names of the entity that name `id` belongs to. Names are indexed
+    /// entity by entity, in order, so they sit beside it: looking from there costs a
+    /// cache line, where two binary searches over a million names cost forty misses.
+    pub(crate) fn names_beside(&self, id: u32) -> std::ops::Range<u32> {
+        let id = id as usize;
+        let Some(entity) = self.names.get(id).map(|n| n.entity) else {
+            return 0..0;
+        };
+        let before = self.names[..id].iter().rev().take_while(|n| n.entity == entity).count();
+        let after = self.names[id..].iter().take_while(|n| n.entity == entity).count();
+        (id - before) as u32..(id + after) as u32
     }
 
     fn reserve(&mut self, names: usize) {

@@ -251,7 +251,7 @@ impl Matcher {
             }
             let names: Vec<Vec<WordView<'_>>> = self
                 .index
-                .names_of(candidate.entity)
+                .names_beside(candidate.name)
                 .map(|id| &self.index.names[id as usize])
                 .filter(|name| !name.exact_only)
                 .map(|name| self.name_views(name))
