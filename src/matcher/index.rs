@@ -52,6 +52,8 @@ pub(crate) struct VocabWord {
     pub(crate) class: WordClass,
     /// The curated equivalence group the word belongs to, if any.
     pub(crate) group: Option<u32>,
+    /// It is a number (`fold::is_numeral`).
+    pub(crate) numeral: bool,
     pub(crate) postings: Vec<u32>,
     /// The word's weight in scoring (`Index::word_weight`), fixed once the table is in:
     /// every candidate name needs its words' weights, and a logarithm per word per
@@ -243,6 +245,7 @@ impl Index {
             skeleton: skeleton.into_boxed_str(),
             class: class_of_folded(folded),
             group: self.group_of.get(folded).copied(),
+            numeral: fold::is_numeral(folded),
             postings: Vec::new(),
             weight: 0.0,
         });

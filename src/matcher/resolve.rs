@@ -39,6 +39,7 @@ struct PreparedQuery {
     weights: Vec<f32>,
     groups: Vec<Option<u32>>,
     classes: Vec<WordClass>,
+    numerals: Vec<bool>,
     surname_words: usize,
 }
 
@@ -53,6 +54,7 @@ impl PreparedQuery {
                 class: self.classes[i],
                 abjad: self.analyzed.abjad,
                 surname: i < self.surname_words,
+                numeral: self.numerals[i],
             })
             .collect()
     }
@@ -178,8 +180,9 @@ impl Matcher {
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
         let classes = folded.iter().map(|w| class_of_folded(w)).collect();
+        let numerals = folded.iter().map(|w| fold::is_numeral(w)).collect();
         let surname_words = usize::from(surname_words);
-        PreparedQuery { analyzed, folded, skeletons, weights, groups, classes, surname_words }
+        PreparedQuery { analyzed, folded, skeletons, weights, groups, classes, numerals, surname_words }
     }
 
     /// A table word's weight was fixed when the index was built; a word the table lacks
@@ -284,6 +287,7 @@ impl Matcher {
                     class: vocab.class,
                     abjad: true,
                     surname: false,
+                    numeral: vocab.numeral,
                 };
                 if let Some((similarity, _)) = word_similarity(query_word, &view) {
                     alike.push((prepared.weights[i] * similarity, word));
@@ -537,6 +541,7 @@ impl Matcher {
                     class: word.class,
                     abjad: name.abjad,
                     surname: position < usize::from(name.surname_words),
+                    numeral: word.numeral,
                 }
             })
             .collect()

@@ -29,6 +29,9 @@ pub struct WordView<'a> {
     pub abjad: bool,
     /// It is (part of) a family name written first: "SURNAME, Given".
     pub surname: bool,
+    /// It is a number (`fold::is_numeral`), fixed with the word: the scorer asks this of
+    /// every word pair and every scored name.
+    pub numeral: bool,
 }
 
 /// Why two words were paired.
@@ -89,21 +92,13 @@ impl WordPair {
     fn one_to_one(query: usize, name: usize, similarity: f32, rule: Rule) -> Self {
         WordPair { query, name, similarity, rule, query_span: 1, name_span: 1 }
     }
-
-    fn covers_query(&self, i: usize) -> bool {
-        (self.query..self.query + usize::from(self.query_span)).contains(&i)
-    }
-
-    fn covers_name(&self, i: usize) -> bool {
-        (self.name..self.name + usize::from(self.name_span)).contains(&i)
-    }
 }
 
-/// Which words of each side found a partner.
-fn paired_flags(query: usize, name: usize, pairs: &[WordPair]) -> (Vec<bool>, Vec<bool>) {
-    let query_paired = (0..query).map(|i| pairs.iter().any(|p| p.covers_query(i))).collect();
-    let name_paired = (0..name).map(|i| pairs.iter().any(|p| p.covers_name(i))).collect();
-    (query_paired, name_paired)
+/// Which words of each side found a partner: the words the pairs cover. The alignment
+/// marks them as it pairs, and every factor of the score reads the same marks.
+struct Paired<'a> {
+    query: &'a [bool],
+    name: &'a [bool],
 }
 
 /// The alignment of a query to a name, and the score it gives.
@@ -123,7 +118,7 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     if a.folded == b.folded {
         return Some((1.0, Rule::Equal));
     }
-    if fold::is_numeral(a.folded) || fold::is_numeral(b.folded) {
+    if a.numeral || b.numeral {
         return None;
     }
     if a.group.is_some() && a.group == b.group {
@@ -300,17 +295,18 @@ pub fn align_with(
         pairs.extend(joined_pairs(query, name, &mut query_used, &mut name_used));
     }
     pairs.sort_by_key(|p| (p.query, p.name));
-    let mut score = dice(query, name, &pairs)
+    let paired = Paired { query: &query_used, name: &name_used };
+    let mut score = dice(query, name, &pairs, &paired)
         * number_agreement(query, name)
         * legal_form_agreement(query, name)
         * order_agreement(&pairs)
         * corroboration(&pairs)
-        * family_name_agreement(query, name, &pairs);
+        * family_name_agreement(query, name, &pairs, &paired);
     // A legal form names a company: "Gorge Limited" is no person George.
     if person && query.iter().any(|w| w.class == WordClass::LegalForm) {
         score *= LEGAL_FORM_ON_PERSON;
     }
-    if person && same_person_structure(query, name, &pairs) {
+    if person && same_person_structure(query, name, &pairs, &paired) {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
     Alignment { pairs, score }
@@ -370,8 +366,8 @@ fn join_two_to_one(
     found
 }
 
-fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let total = total_weight(query, name, pairs);
+fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paired: &Paired<'_>) -> f32 {
+    let total = total_weight(query, name, paired);
     if total <= 0.0 {
         return 0.0;
     }
@@ -382,20 +378,20 @@ fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f3
 /// Both sides' weight; when every word of one side found a partner, the other side's
 /// unpaired words (a middle name, a patronymic, a city) count half: a name written in
 /// full is the same name as its short form more often than not.
-fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
+fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], paired: &Paired<'_>) -> f32 {
+    let (query_paired, name_paired) = (paired.query, paired.name);
     let unpaired = |words: &[WordView<'_>], paired: &[bool]| -> f32 {
         words.iter().zip(paired).filter(|(_, p)| !**p).map(|(w, _)| w.weight).sum()
     };
     let all = |words: &[WordView<'_>]| -> f32 { words.iter().map(|w| w.weight).sum() };
-    let (query_left, name_left) = (unpaired(query, &query_paired), unpaired(name, &name_paired));
+    let (query_left, name_left) = (unpaired(query, query_paired), unpaired(name, name_paired));
     // A side counts as fully paired when what it left unpaired is only particles, legal
     // forms or titles ("Port of Yalta" against "Yalta Sea Port").
     let unpaired_substance = |words: &[WordView<'_>], paired: &[bool]| -> f32 {
         words.iter().zip(paired).filter(|(w, p)| !**p && !is_minor(w)).map(|(w, _)| w.weight).sum()
     };
     let (query_substance_left, name_substance_left) =
-        (unpaired_substance(query, &query_paired), unpaired_substance(name, &name_paired));
+        (unpaired_substance(query, query_paired), unpaired_substance(name, name_paired));
     // A one-word name covered by a longer one proves little (a surname, a brand): only a
     // side with two or more words of substance earns the discount.
     let substantial = |words: &[WordView<'_>]| words.iter().filter(|w| w.weight >= SUBSTANTIAL_WEIGHT).count() >= 2;
@@ -438,6 +434,10 @@ fn pair_weight(query: &[WordView<'_>], name: &[WordView<'_>], pair: &WordPair) -
 
 /// Numbers that disagree mean different entities (unit 46B vs 64E, vessel "No. 3").
 fn number_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
+    // Most names hold no number: nothing to gather then.
+    if !query.iter().any(|w| w.numeral) || !name.iter().any(|w| w.numeral) {
+        return 1.0;
+    }
     let (q, n) = (numbers(query), numbers(name));
     if q.is_empty() || n.is_empty() || q == n {
         1.0
@@ -450,12 +450,11 @@ fn number_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
 /// often sister companies of one name; a form on one side only says nothing, and
 /// "Company" is how any of them is written out.
 fn legal_form_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
-    fn forms<'a>(words: &[WordView<'a>]) -> Vec<&'a str> {
-        let registration = |w: &&WordView<'a>| w.folded != "co" && w.class == WordClass::LegalForm;
-        words.iter().filter(registration).map(|w| w.folded).collect()
+    fn forms<'a, 'b>(words: &'b [WordView<'a>]) -> impl Iterator<Item = &'a str> + Clone + 'b {
+        words.iter().filter(|w| w.folded != "co" && w.class == WordClass::LegalForm).map(|w| w.folded)
     }
-    let (q, n) = (forms(query), forms(name));
-    if q.is_empty() || n.is_empty() || q.iter().any(|f| n.contains(f)) {
+    let (mut q, n) = (forms(query), forms(name));
+    if q.clone().next().is_none() || n.clone().next().is_none() || q.any(|f| n.clone().any(|g| g == f)) {
         1.0
     } else {
         LEGAL_FORMS_DISAGREE
@@ -466,7 +465,7 @@ fn legal_form_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
 const LEGAL_FORMS_DISAGREE: f32 = 0.93;
 
 fn numbers<'a>(words: &[WordView<'a>]) -> Vec<&'a str> {
-    let mut found: Vec<&str> = words.iter().filter(|w| fold::is_numeral(w.folded)).map(|w| w.folded).collect();
+    let mut found: Vec<&str> = words.iter().filter(|w| w.numeral).map(|w| w.folded).collect();
     found.sort_unstable();
     found
 }
@@ -492,8 +491,12 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
 
 /// A family name that finds no partner is strong evidence of another person: "BAZZI,
 /// Mohammad Ibrahim" is not "IBRAHIM, Muhammad", though every given name agrees.
-fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
+fn family_name_agreement(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    pairs: &[WordPair],
+    paired: &Paired<'_>,
+) -> f32 {
     // A title written where the family name goes ("SHEIKH, Umair Naeem") is no family name.
     let unpaired_family = |words: &[WordView<'_>], paired: &[bool]| {
         let mut family = words.iter().zip(paired).filter(|(w, _)| w.surname && !is_minor(w)).peekable();
@@ -503,7 +506,7 @@ fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &
     let families_apart = query.iter().any(|w| w.surname && !is_minor(w))
         && name.iter().any(|w| w.surname && !is_minor(w))
         && !pairs.iter().any(|p| query[p.query].surname && name[p.name].surname);
-    if families_apart || unpaired_family(query, &query_paired) || unpaired_family(name, &name_paired) {
+    if families_apart || unpaired_family(query, paired.query) || unpaired_family(name, paired.name) {
         FAMILY_NAME_MISMATCH
     } else {
         1.0
@@ -515,12 +518,16 @@ fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &
 /// and its anchors meet the other's anchors, the rest is middle names, patronymics and
 /// second surnames that one writer kept and another dropped: Dokka Umarov is Doku
 /// Khamatovich Umarov, "DIAZ, Francisco" is "DIAZ MADRIZ, Francisco Javier".
-fn same_person_structure(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> bool {
+fn same_person_structure(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    pairs: &[WordPair],
+    paired: &Paired<'_>,
+) -> bool {
     if query.len() < 2 || name.len() < 2 {
         return false;
     }
-    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
-    let shorter_paired = if query.len() <= name.len() { query_paired } else { name_paired };
+    let shorter_paired = if query.len() <= name.len() { paired.query } else { paired.name };
     if !shorter_paired.iter().all(|&p| p) {
         return false;
     }
@@ -602,6 +609,7 @@ mod tests {
                 group: None,
                 abjad: false,
                 surname: false,
+                numeral: fold::is_numeral(f),
             })
             .collect()
     }
