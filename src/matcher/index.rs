@@ -123,8 +123,13 @@ pub(crate) struct Index {
 /// The words of a name ready for the index or the scorer: romanized, legal forms in one
 /// spelling, romanization folded.
 pub(crate) fn name_words(analyzed: &normalize::Analyzed) -> Vec<String> {
-    let latin = canonical_legal_forms(&analyzed.latin);
-    fold::fold_words(&latin)
+    words_with_legal_forms(&canonical_legal_forms(&analyzed.latin))
+}
+
+/// [`name_words`] from the romanized words with legal forms already in one spelling
+/// (`canonical_legal_forms`), for callers that read those too.
+pub(crate) fn words_with_legal_forms(legal: &[String]) -> Vec<String> {
+    fold::fold_words(legal)
 }
 
 impl Index {

@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
-use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
+use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
 use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, WordClass};
 use super::Matcher;
@@ -34,6 +34,9 @@ const RARE_POSTINGS: usize = 512;
 /// A query's words with their weights.
 struct PreparedQuery {
     analyzed: normalize::Analyzed,
+    /// The romanized words with legal forms in one spelling (`canonical_legal_forms`):
+    /// the scorer's words are these folded, and the acronym stage reads them as they are.
+    legal: Vec<String>,
     folded: Vec<String>,
     skeletons: Vec<String>,
     weights: Vec<f32>,
@@ -175,14 +178,15 @@ impl Matcher {
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { analyzed, surname_words } = name;
-        let folded = name_words(&analyzed);
+        let legal = canonical_legal_forms(&analyzed.latin);
+        let folded = words_with_legal_forms(&legal);
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
         let classes = folded.iter().map(|w| class_of_folded(w)).collect();
         let numerals = folded.iter().map(|w| fold::is_numeral(w)).collect();
         let surname_words = usize::from(surname_words);
-        PreparedQuery { analyzed, folded, skeletons, weights, groups, classes, numerals, surname_words }
+        PreparedQuery { analyzed, legal, folded, skeletons, weights, groups, classes, numerals, surname_words }
     }
 
     /// A table word's weight was fixed when the index was built; a word the table lacks
@@ -403,7 +407,7 @@ impl Matcher {
     /// Names whose derived acronym the query is ("ISIL", "PCC FZE", "S.M.G.").
     /// A word that the table holds as a word is read as that word, not as an acronym.
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let Some(acronym) = query_acronym(&prepared.analyzed.latin) else {
+        let Some(acronym) = query_acronym(&prepared.legal) else {
             return Vec::new();
         };
         if self.index.lookup_word(&acronym).is_some() {
@@ -599,10 +603,10 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
     }
 }
 
-/// A query read as an acronym: its words other than legal forms, when they are one
-/// word of 3 to 8 letters, or a few short words that join to one ("ISIL K").
-fn query_acronym(latin: &[String]) -> Option<String> {
-    let words = canonical_legal_forms(latin);
+/// A query read as an acronym: its words (romanized, legal forms in one spelling) other
+/// than legal forms, when they are one word of 3 to 8 letters, or a few short words that
+/// join to one ("ISIL K").
+fn query_acronym(words: &[String]) -> Option<String> {
     let content: Vec<&String> =
         words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content).collect();
     let joined: String = content.iter().map(|w| w.as_str()).collect();
@@ -689,7 +693,7 @@ fn pieces_begin_words(pieces: &[&str], words: &[String]) -> bool {
 /// Whether `short` reads as an acronym of `long` ("ISIL" of "Islamic State of Iraq and
 /// the Levant").
 fn is_acronym_of(short: &PreparedQuery, long: &PreparedQuery) -> bool {
-    query_acronym(&short.analyzed.latin).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
+    query_acronym(&short.legal).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
 }
 
 fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Alignment) -> Method {
