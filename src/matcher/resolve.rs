@@ -206,6 +206,7 @@ impl Matcher {
         let acronym_hits = self.acronym_hits(prepared);
         candidates.sort_unstable();
         candidates.dedup();
+        self.index.warm_names(&candidates);
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
         let mut similarities = PairSimilarities::default();
@@ -280,8 +281,11 @@ impl Matcher {
         let mut common: Vec<(usize, u32, f32)> = Vec::new();
         let mut alike: Vec<(f32, u32)> = Vec::new();
         let query_views = prepared.views();
-        for (i, query_word) in query_views.iter().enumerate() {
-            for word in self.index.similar_words(query_word.folded, query_word.skeleton) {
+        let similar: Vec<Vec<u32>> =
+            query_views.iter().map(|word| self.index.similar_words(word.folded, word.skeleton)).collect();
+        self.index.warm_words(similar.iter().flatten().copied());
+        for (i, (query_word, words)) in query_views.iter().zip(&similar).enumerate() {
+            for &word in words {
                 let vocab = &self.index.words[word as usize];
                 let view = WordView {
                     folded: &vocab.folded,
