@@ -7,7 +7,8 @@
 //!   word finds the table's words within about two edits by a few hash lookups, never a
 //!   scan of the table;
 //! - postings from each word to the names that hold it;
-//! - acronyms derived from multi-word names.
+//! - acronyms derived from multi-word names, and the romanized words of those names not
+//!   written in ASCII (for the syllable-acronym check).
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
@@ -69,6 +70,8 @@ struct PreparedName {
     folded: Vec<String>,
     loose: Box<str>,
     acronyms: Vec<String>,
+    /// The romanized words of a name that has acronyms and is not plain ASCII.
+    romanized: Option<Box<str>>,
     exact_only: bool,
     abjad: bool,
     surname_words: u8,
@@ -84,6 +87,7 @@ impl PreparedName {
         let acronyms =
             if kind == EntityType::Person || exact_only { Vec::new() } else { derived_acronyms(&analyzed.latin) };
         let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
+        let romanized = (!acronyms.is_empty() && !text.is_ascii()).then(|| analyzed.latin.join(" ").into_boxed_str());
         PreparedName {
             entity,
             alias,
@@ -91,6 +95,7 @@ impl PreparedName {
             folded,
             loose: loose.into_boxed_str(),
             acronyms,
+            romanized,
             exact_only,
             abjad: analyzed.abjad,
             surname_words,
@@ -105,6 +110,14 @@ pub(crate) struct Index {
     pub(crate) strict: HashMap<Box<str>, Vec<u32>>,
     pub(crate) loose: HashMap<Box<str>, Vec<u32>>,
     pub(crate) acronyms: HashMap<Box<str>, Vec<u32>>,
+    /// The romanized words (`Analyzed::latin`) of names with acronyms written in another
+    /// script than ASCII Latin: a short query read as a syllable acronym checks the words
+    /// of every name sharing its initials, and romanizing a Cyrillic or Arabic name per
+    /// check was most of the slowest queries' time. ASCII names are checked from their
+    /// text, which rules most of them out before any romanizing. The words are held
+    /// joined by spaces (they hold none): a vector of strings per name kept 46 MiB more
+    /// resident at a million names than this.
+    romanized: HashMap<u32, Box<str>>,
     pub(crate) words: Vec<VocabWord>,
     /// The word ids of names longer than [`INLINE_WORDS`], one after another.
     long_words: Vec<u32>,
@@ -201,6 +214,9 @@ impl Index {
             for acronym in name.acronyms {
                 push_unique(self.acronyms.entry(acronym.into_boxed_str()).or_default(), id);
             }
+            if let Some(romanized) = name.romanized {
+                self.romanized.insert(id, romanized);
+            }
         }
         let (words, word_count) = self.place_words(&word_ids);
         let (entity, alias, exact_only, abjad, surname_words) =
@@ -288,6 +304,12 @@ impl Index {
         let run = &self.deletes[start..end];
         let first = run.partition_point(|&(h, _)| h < hash);
         run[first..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, id)| id)
+    }
+
+    /// The romanized words of a name with acronyms, if it is not plain ASCII (see
+    /// `Index::romanized`).
+    pub(crate) fn romanized(&self, id: u32) -> Option<Vec<String>> {
+        self.romanized.get(&id).map(|words| words.split(' ').map(str::to_string).collect())
     }
 
     /// The id of a folded word, if the table has it.

@@ -450,7 +450,8 @@ impl Matcher {
                 }
                 // Legal phrases only replace words with their short forms: a piece that
                 // begins neither rules the name out before the words are folded for them.
-                let latin = normalize::latin_words(&normalize::normalize(text));
+                let latin =
+                    self.index.romanized(id).unwrap_or_else(|| normalize::latin_words(&normalize::normalize(text)));
                 if !in_words.iter().all(|piece| latin.iter().any(|w| w.starts_with(piece))) {
                     continue;
                 }
