@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
-use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
+use super::score::{align, align_with, covered_by, word_similarity, Alignment, JoinedWords, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, WordClass};
 use super::Matcher;
 use crate::aliases::EntityType;
@@ -210,6 +210,7 @@ impl Matcher {
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
         let mut similarities = PairSimilarities::default();
+        let mut joins = JoinedWords::default();
         for id in candidates {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
@@ -218,9 +219,13 @@ impl Matcher {
             let name_views = self.name_views(name);
             let person = Index::entity_type(&self.table, name) == EntityType::Person;
             let word_ids = self.index.words_of(name);
-            let alignment = align_with(&query_views, &name_views, person, |qi, ni| {
-                similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni])
-            });
+            let alignment = align_with(
+                &query_views,
+                &name_views,
+                person,
+                |qi, ni| similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni]),
+                &mut joins,
+            );
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.

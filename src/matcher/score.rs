@@ -257,17 +257,45 @@ fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
 /// Aligns query words to name words and scores the alignment; `person` turns on the
 /// rules for the structure of people's names.
 pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Alignment {
-    align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]))
+    let mut joins = JoinedWords::default();
+    align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]), &mut joins)
+}
+
+/// Two adjacent words joined and folded, with the skeleton, remembered across the
+/// names one query is aligned with: each candidate tried the query's own pairs again,
+/// and folding them was most of what trying joins cost. The fold depends only on the
+/// joined letters, so they are the key.
+#[derive(Debug, Default)]
+pub struct JoinedWords {
+    folds: rustc_hash::FxHashMap<String, (String, String)>,
+    key: String,
+}
+
+impl JoinedWords {
+    /// `fold::fold_word` of `first` and `second` joined, and its skeleton.
+    fn get(&mut self, first: &str, second: &str) -> (&str, &str) {
+        self.key.clear();
+        self.key.push_str(first);
+        self.key.push_str(second);
+        if !self.folds.contains_key(self.key.as_str()) {
+            let joined = fold::fold_word(&self.key);
+            let skeleton = fold::skeleton(&joined);
+            self.folds.insert(self.key.clone(), (joined, skeleton));
+        }
+        // Present: inserted just above when it was not.
+        self.folds.get(self.key.as_str()).map_or(("", ""), |(joined, skeleton)| (joined, skeleton))
+    }
 }
 
 /// [`align`] with the similarity of query word `qi` and name word `ni` given by the
 /// caller, which must equal `word_similarity` of the two: resolve remembers it across
-/// the candidates of one query, which share many words.
+/// the candidates of one query, which share many words; likewise `joins`.
 pub fn align_with(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
     person: bool,
     mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
+    joins: &mut JoinedWords,
 ) -> Alignment {
     let mut query_used = vec![false; query.len()];
     let mut name_used = vec![false; name.len()];
@@ -292,7 +320,7 @@ pub fn align_with(
     // Joins are tried on what is left: most names pair word for word, and joining is
     // the costly step (it folds every adjacent pair).
     if query_used.contains(&false) && name_used.contains(&false) {
-        pairs.extend(joined_pairs(query, name, &mut query_used, &mut name_used));
+        pairs.extend(joined_pairs(query, name, &mut query_used, &mut name_used, joins));
     }
     pairs.sort_by_key(|p| (p.query, p.name));
     let paired = Paired { query: &query_used, name: &name_used };
@@ -318,12 +346,13 @@ fn joined_pairs(
     name: &[WordView<'_>],
     query_used: &mut [bool],
     name_used: &mut [bool],
+    joins: &mut JoinedWords,
 ) -> Vec<WordPair> {
     let mut pairs = Vec::new();
-    for (i, j) in join_two_to_one(query, name, query_used, name_used) {
+    for (i, j) in join_two_to_one(query, name, query_used, name_used, joins) {
         pairs.push(WordPair { query: i, name: j, similarity: 0.95, rule: Rule::Joined, query_span: 2, name_span: 1 });
     }
-    for (i, j) in join_two_to_one(name, query, name_used, query_used) {
+    for (i, j) in join_two_to_one(name, query, name_used, query_used, joins) {
         pairs.push(WordPair { query: j, name: i, similarity: 0.95, rule: Rule::Joined, query_span: 1, name_span: 2 });
     }
     pairs
@@ -335,6 +364,7 @@ fn join_two_to_one(
     one: &[WordView<'_>],
     two_used: &mut [bool],
     one_used: &mut [bool],
+    joins: &mut JoinedWords,
 ) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     for i in 0..two.len().saturating_sub(1) {
@@ -347,10 +377,9 @@ fn join_two_to_one(
         if !(0..one.len()).any(|j| !one_used[j] && one[j].folded.len().abs_diff(joined_len) <= 3) {
             continue;
         }
-        let joined = fold::fold_word(&[two[i].folded, two[i + 1].folded].concat());
+        let (joined, joined_skeleton) = joins.get(two[i].folded, two[i + 1].folded);
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = two[i].abjad || one.first().is_some_and(|w| w.abjad);
-        let joined_skeleton = fold::skeleton(&joined);
         let similar_length = |w: &WordView<'_>| w.folded.len().abs_diff(joined.len()) <= 2;
         let meets = |w: &WordView<'_>| {
             w.folded == joined
