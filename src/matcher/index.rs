@@ -7,7 +7,8 @@
 //!   word finds the table's words within about two edits by a few hash lookups, never a
 //!   scan of the table;
 //! - postings from each word to the names that hold it;
-//! - acronyms derived from multi-word names.
+//! - acronyms derived from multi-word names, and the romanized words of those names not
+//!   written in ASCII (for the syllable-acronym check).
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
@@ -52,6 +53,8 @@ pub(crate) struct VocabWord {
     pub(crate) class: WordClass,
     /// The curated equivalence group the word belongs to, if any.
     pub(crate) group: Option<u32>,
+    /// It is a number (`fold::is_numeral`).
+    pub(crate) numeral: bool,
     pub(crate) postings: Vec<u32>,
     /// The word's weight in scoring (`Index::word_weight`), fixed once the table is in:
     /// every candidate name needs its words' weights, and a logarithm per word per
@@ -67,6 +70,8 @@ struct PreparedName {
     folded: Vec<String>,
     loose: Box<str>,
     acronyms: Vec<String>,
+    /// The romanized words of a name that has acronyms and is not plain ASCII.
+    romanized: Option<Box<str>>,
     exact_only: bool,
     abjad: bool,
     surname_words: u8,
@@ -82,6 +87,7 @@ impl PreparedName {
         let acronyms =
             if kind == EntityType::Person || exact_only { Vec::new() } else { derived_acronyms(&analyzed.latin) };
         let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
+        let romanized = (!acronyms.is_empty() && !text.is_ascii()).then(|| analyzed.latin.join(" ").into_boxed_str());
         PreparedName {
             entity,
             alias,
@@ -89,6 +95,7 @@ impl PreparedName {
             folded,
             loose: loose.into_boxed_str(),
             acronyms,
+            romanized,
             exact_only,
             abjad: analyzed.abjad,
             surname_words,
@@ -103,6 +110,14 @@ pub(crate) struct Index {
     pub(crate) strict: HashMap<Box<str>, Vec<u32>>,
     pub(crate) loose: HashMap<Box<str>, Vec<u32>>,
     pub(crate) acronyms: HashMap<Box<str>, Vec<u32>>,
+    /// The romanized words (`Analyzed::latin`) of names with acronyms written in another
+    /// script than ASCII Latin: a short query read as a syllable acronym checks the words
+    /// of every name sharing its initials, and romanizing a Cyrillic or Arabic name per
+    /// check was most of the slowest queries' time. ASCII names are checked from their
+    /// text, which rules most of them out before any romanizing. The words are held
+    /// joined by spaces (they hold none): a vector of strings per name kept 46 MiB more
+    /// resident at a million names than this.
+    romanized: HashMap<u32, Box<str>>,
     pub(crate) words: Vec<VocabWord>,
     /// The word ids of names longer than [`INLINE_WORDS`], one after another.
     long_words: Vec<u32>,
@@ -121,8 +136,13 @@ pub(crate) struct Index {
 /// The words of a name ready for the index or the scorer: romanized, legal forms in one
 /// spelling, romanization folded.
 pub(crate) fn name_words(analyzed: &normalize::Analyzed) -> Vec<String> {
-    let latin = canonical_legal_forms(&analyzed.latin);
-    fold::fold_words(&latin)
+    words_with_legal_forms(&canonical_legal_forms(&analyzed.latin))
+}
+
+/// [`name_words`] from the romanized words with legal forms already in one spelling
+/// (`canonical_legal_forms`), for callers that read those too.
+pub(crate) fn words_with_legal_forms(legal: &[String]) -> Vec<String> {
+    fold::fold_words(legal)
 }
 
 impl Index {
@@ -161,11 +181,17 @@ impl Index {
         index
     }
 
-    /// The ids of one entity's names: names are indexed entity by entity, in order.
-    pub(crate) fn names_of(&self, entity: u32) -> std::ops::Range<u32> {
-        let start = self.names.partition_point(|n| n.entity < entity);
-        let end = self.names.partition_point(|n| n.entity <= entity);
-        start as u32..end as u32
+    /// The ids of the names of the entity that name `id` belongs to. Names are indexed
+    /// entity by entity, in order, so they sit beside it: looking from there costs a
+    /// cache line, where two binary searches over a million names cost forty misses.
+    pub(crate) fn names_beside(&self, id: u32) -> std::ops::Range<u32> {
+        let id = id as usize;
+        let Some(entity) = self.names.get(id).map(|n| n.entity) else {
+            return 0..0;
+        };
+        let before = self.names[..id].iter().rev().take_while(|n| n.entity == entity).count();
+        let after = self.names[id..].iter().take_while(|n| n.entity == entity).count();
+        (id - before) as u32..(id + after) as u32
     }
 
     fn reserve(&mut self, names: usize) {
@@ -187,6 +213,9 @@ impl Index {
             push_unique(self.loose.entry(name.loose).or_default(), id);
             for acronym in name.acronyms {
                 push_unique(self.acronyms.entry(acronym.into_boxed_str()).or_default(), id);
+            }
+            if let Some(romanized) = name.romanized {
+                self.romanized.insert(id, romanized);
             }
         }
         let (words, word_count) = self.place_words(&word_ids);
@@ -237,6 +266,7 @@ impl Index {
             skeleton: skeleton.into_boxed_str(),
             class: class_of_folded(folded),
             group: self.group_of.get(folded).copied(),
+            numeral: fold::is_numeral(folded),
             postings: Vec::new(),
             weight: 0.0,
         });
@@ -276,6 +306,12 @@ impl Index {
         run[first..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, id)| id)
     }
 
+    /// The romanized words of a name with acronyms, if it is not plain ASCII (see
+    /// `Index::romanized`).
+    pub(crate) fn romanized(&self, id: u32) -> Option<Vec<String>> {
+        self.romanized.get(&id).map(|words| words.split(' ').map(str::to_string).collect())
+    }
+
     /// The id of a folded word, if the table has it.
     pub(crate) fn lookup_word(&self, folded: &str) -> Option<u32> {
         self.word_ids.get(folded).copied()
@@ -284,6 +320,29 @@ impl Index {
     /// The curated equivalence group of a folded word.
     pub(crate) fn group_of(&self, folded: &str) -> Option<u32> {
         self.group_of.get(folded).copied()
+    }
+
+    /// Reads each word's entry, the first letters of its spellings and its first posting,
+    /// one word after another without waiting on any. The loads are independent, so the
+    /// CPU overlaps their cache misses; comparing the words one by one (hundreds of
+    /// instructions each) waited for every miss in turn, and at a million names those
+    /// waits were the largest share of the candidate stage's samples (perf).
+    pub(crate) fn warm_words(&self, ids: impl IntoIterator<Item = u32>) {
+        let first = |text: &str| usize::from(text.as_bytes().first().copied().unwrap_or(0));
+        let mut touched = 0usize;
+        for word in ids.into_iter().filter_map(|id| self.words.get(id as usize)) {
+            let posting = word.postings.first().map_or(0, |&id| id as usize);
+            touched = touched.wrapping_add(first(&word.folded) + first(&word.skeleton) + posting);
+        }
+        std::hint::black_box(touched);
+    }
+
+    /// [`Index::warm_words`] for names about to be scored: each name's entry first, then
+    /// all their words.
+    pub(crate) fn warm_names(&self, ids: &[u32]) {
+        let word_lists: Vec<&[u32]> =
+            ids.iter().filter_map(|&id| self.names.get(id as usize)).map(|name| self.words_of(name)).collect();
+        self.warm_words(word_lists.into_iter().flatten().copied());
     }
 
     /// Vocabulary words that may be spellings of `folded`: the same word, a curated

@@ -63,6 +63,7 @@ impl Matcher {
                     class: class_of_folded(&folded),
                     abjad: false,
                     surname: false,
+                    numeral: fold::is_numeral(&folded),
                 };
                 let found = self.lookalikes_of_word(&view).into_boxed_slice();
                 (folded.into_boxed_str(), found)
@@ -77,7 +78,9 @@ impl Matcher {
     /// query's own script irrelevant.
     pub(super) fn lookalikes_of_word(&self, query_word: &WordView<'_>) -> Vec<(f32, u32)> {
         let mut found = Vec::new();
-        for word in self.index.similar_words(query_word.folded, query_word.skeleton) {
+        let words = self.index.similar_words(query_word.folded, query_word.skeleton);
+        self.index.warm_words(words.iter().copied());
+        for word in words {
             let vocab = &self.index.words[word as usize];
             let view = WordView {
                 folded: &vocab.folded,
@@ -87,6 +90,7 @@ impl Matcher {
                 class: vocab.class,
                 abjad: true,
                 surname: false,
+                numeral: vocab.numeral,
             };
             if let Some((similarity, _)) = word_similarity(query_word, &view) {
                 found.push((similarity, word));

@@ -4,9 +4,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
-use super::index::{derived_acronyms, name_words, word_weight, Index, IndexedName, PRIMARY};
+use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
 use super::lookalikes::WordLookalikes;
-use super::score::{align, align_with, covered_by, word_similarity, Alignment, Rule, WordView};
+use super::score::{align, align_with, covered_by, word_similarity, Alignment, JoinedWords, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
 use crate::aliases::EntityType;
@@ -35,11 +35,15 @@ const RARE_POSTINGS: usize = 512;
 /// A query's words with their weights.
 struct PreparedQuery {
     analyzed: normalize::Analyzed,
+    /// The romanized words with legal forms in one spelling (`canonical_legal_forms`):
+    /// the scorer's words are these folded, and the acronym stage reads them as they are.
+    legal: Vec<String>,
     folded: Vec<String>,
     skeletons: Vec<String>,
     weights: Vec<f32>,
     groups: Vec<Option<u32>>,
     classes: Vec<WordClass>,
+    numerals: Vec<bool>,
     surname_words: usize,
 }
 
@@ -54,6 +58,7 @@ impl PreparedQuery {
                 class: self.classes[i],
                 abjad: self.analyzed.abjad,
                 surname: i < self.surname_words,
+                numeral: self.numerals[i],
             })
             .collect()
     }
@@ -208,13 +213,15 @@ impl Matcher {
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { analyzed, surname_words } = name;
-        let folded = name_words(&analyzed);
+        let legal = canonical_legal_forms(&analyzed.latin);
+        let folded = words_with_legal_forms(&legal);
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
         let classes = folded.iter().map(|w| class_of_folded(w)).collect();
+        let numerals = folded.iter().map(|w| fold::is_numeral(w)).collect();
         let surname_words = usize::from(surname_words);
-        PreparedQuery { analyzed, folded, skeletons, weights, groups, classes, surname_words }
+        PreparedQuery { analyzed, legal, folded, skeletons, weights, groups, classes, numerals, surname_words }
     }
 
     /// A table word's weight was fixed when the index was built; a word the table lacks
@@ -239,9 +246,11 @@ impl Matcher {
         let acronym_hits = self.acronym_hits(prepared);
         candidates.sort_unstable();
         candidates.dedup();
+        self.index.warm_names(&candidates);
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
         let mut similarities = PairSimilarities::default();
+        let mut joins = JoinedWords::default();
         for id in candidates {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
@@ -250,9 +259,13 @@ impl Matcher {
             let name_views = self.name_views(name);
             let person = Index::entity_type(&self.table, name) == EntityType::Person;
             let word_ids = self.index.words_of(name);
-            let alignment = align_with(&query_views, &name_views, person, |qi, ni| {
-                similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni])
-            });
+            let alignment = align_with(
+                &query_views,
+                &name_views,
+                person,
+                |qi, ni| similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni]),
+                &mut joins,
+            );
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
@@ -293,7 +306,7 @@ impl Matcher {
             }
             let names: Vec<Vec<WordView<'_>>> = self
                 .index
-                .names_of(candidate.entity)
+                .names_beside(candidate.name)
                 .map(|id| &self.index.names[id as usize])
                 .filter(|name| !name.exact_only)
                 .map(|name| self.name_views(name))
@@ -436,7 +449,7 @@ impl Matcher {
     /// unless the entity holding the word also holds another name it is the initials of:
     /// the two then agree (PLF, "PLF-Abu Abbas" and "Palestine Liberation Front").
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let Some(acronym) = query_acronym(&prepared.analyzed.latin) else {
+        let Some(acronym) = query_acronym(&prepared.legal) else {
             return Vec::new();
         };
         if let Some(word) = self.index.lookup_word(&acronym) {
@@ -445,8 +458,7 @@ impl Matcher {
             };
             // Another name: "SAI Advisors Inc" holds SAI and is its own initials too.
             let holds_word = |id: u32| self.index.words_of(&self.index.names[id as usize]).contains(&word);
-            let another_holds_word =
-                |id: u32| self.index.names_of(self.index.names[id as usize].entity).any(&holds_word);
+            let another_holds_word = |id: u32| self.index.names_beside(id).any(&holds_word);
             return initials_of.iter().copied().filter(|&id| !holds_word(id) && another_holds_word(id)).collect();
         }
         match self.index.acronyms.get(acronym.as_str()) {
@@ -482,7 +494,8 @@ impl Matcher {
                 }
                 // Legal phrases only replace words with their short forms: a piece that
                 // begins neither rules the name out before the words are folded for them.
-                let latin = normalize::latin_words(&normalize::normalize(text));
+                let latin =
+                    self.index.romanized(id).unwrap_or_else(|| normalize::latin_words(&normalize::normalize(text)));
                 if !in_words.iter().all(|piece| latin.iter().any(|w| w.starts_with(piece))) {
                     continue;
                 }
@@ -581,6 +594,7 @@ impl Matcher {
                     class: word.class,
                     abjad: name.abjad,
                     surname: position < usize::from(name.surname_words),
+                    numeral: word.numeral,
                 }
             })
             .collect()
@@ -630,10 +644,10 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
     }
 }
 
-/// A query read as an acronym: its words other than legal forms, when they are one
-/// word of 3 to 8 letters, or a few short words that join to one ("ISIL K").
-fn query_acronym(latin: &[String]) -> Option<String> {
-    let words = canonical_legal_forms(latin);
+/// A query read as an acronym: its words (romanized, legal forms in one spelling) other
+/// than legal forms, when they are one word of 3 to 8 letters, or a few short words that
+/// join to one ("ISIL K").
+fn query_acronym(words: &[String]) -> Option<String> {
     let content: Vec<&String> =
         words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content).collect();
     let joined: String = content.iter().map(|w| w.as_str()).collect();
@@ -720,7 +734,7 @@ fn pieces_begin_words(pieces: &[&str], words: &[String]) -> bool {
 /// Whether `short` reads as an acronym of `long` ("ISIL" of "Islamic State of Iraq and
 /// the Levant").
 fn is_acronym_of(short: &PreparedQuery, long: &PreparedQuery) -> bool {
-    query_acronym(&short.analyzed.latin).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
+    query_acronym(&short.legal).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
 }
 
 fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Alignment) -> Method {

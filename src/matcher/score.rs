@@ -29,6 +29,9 @@ pub struct WordView<'a> {
     pub abjad: bool,
     /// It is (part of) a family name written first: "SURNAME, Given".
     pub surname: bool,
+    /// It is a number (`fold::is_numeral`), fixed with the word: the scorer asks this of
+    /// every word pair and every scored name.
+    pub numeral: bool,
 }
 
 /// Why two words were paired.
@@ -92,21 +95,13 @@ impl WordPair {
     fn one_to_one(query: usize, name: usize, similarity: f32, rule: Rule) -> Self {
         WordPair { query, name, similarity, rule, query_span: 1, name_span: 1 }
     }
-
-    fn covers_query(&self, i: usize) -> bool {
-        (self.query..self.query + usize::from(self.query_span)).contains(&i)
-    }
-
-    fn covers_name(&self, i: usize) -> bool {
-        (self.name..self.name + usize::from(self.name_span)).contains(&i)
-    }
 }
 
-/// Which words of each side found a partner.
-fn paired_flags(query: usize, name: usize, pairs: &[WordPair]) -> (Vec<bool>, Vec<bool>) {
-    let query_paired = (0..query).map(|i| pairs.iter().any(|p| p.covers_query(i))).collect();
-    let name_paired = (0..name).map(|i| pairs.iter().any(|p| p.covers_name(i))).collect();
-    (query_paired, name_paired)
+/// Which words of each side found a partner: the words the pairs cover. The alignment
+/// marks them as it pairs, and every factor of the score reads the same marks.
+struct Paired<'a> {
+    query: &'a [bool],
+    name: &'a [bool],
 }
 
 /// The alignment of a query to a name, and the score it gives.
@@ -126,7 +121,7 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     if a.folded == b.folded {
         return Some((1.0, Rule::Equal));
     }
-    if fold::is_numeral(a.folded) || fold::is_numeral(b.folded) {
+    if a.numeral || b.numeral {
         return None;
     }
     if a.group.is_some() && a.group == b.group {
@@ -313,17 +308,45 @@ fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
 /// Aligns query words to name words and scores the alignment; `person` turns on the
 /// rules for the structure of people's names.
 pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Alignment {
-    align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]))
+    let mut joins = JoinedWords::default();
+    align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]), &mut joins)
+}
+
+/// Two adjacent words joined and folded, with the skeleton, remembered across the
+/// names one query is aligned with: each candidate tried the query's own pairs again,
+/// and folding them was most of what trying joins cost. The fold depends only on the
+/// joined letters, so they are the key.
+#[derive(Debug, Default)]
+pub struct JoinedWords {
+    folds: rustc_hash::FxHashMap<String, (String, String)>,
+    key: String,
+}
+
+impl JoinedWords {
+    /// `fold::fold_word` of `first` and `second` joined, and its skeleton.
+    fn get(&mut self, first: &str, second: &str) -> (&str, &str) {
+        self.key.clear();
+        self.key.push_str(first);
+        self.key.push_str(second);
+        if !self.folds.contains_key(self.key.as_str()) {
+            let joined = fold::fold_word(&self.key);
+            let skeleton = fold::skeleton(&joined);
+            self.folds.insert(self.key.clone(), (joined, skeleton));
+        }
+        // Present: inserted just above when it was not.
+        self.folds.get(self.key.as_str()).map_or(("", ""), |(joined, skeleton)| (joined, skeleton))
+    }
 }
 
 /// [`align`] with the similarity of query word `qi` and name word `ni` given by the
 /// caller, which must equal `word_similarity` of the two: resolve remembers it across
-/// the candidates of one query, which share many words.
+/// the candidates of one query, which share many words; likewise `joins`.
 pub fn align_with(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
     person: bool,
     mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
+    joins: &mut JoinedWords,
 ) -> Alignment {
     let mut query_used = vec![false; query.len()];
     let mut name_used = vec![false; name.len()];
@@ -348,20 +371,21 @@ pub fn align_with(
     // Joins are tried on what is left: most names pair word for word, and joining is
     // the costly step (it folds every adjacent pair).
     if query_used.contains(&false) && name_used.contains(&false) {
-        pairs.extend(joined_pairs(query, name, &mut query_used, &mut name_used));
+        pairs.extend(joined_pairs(query, name, &mut query_used, &mut name_used, joins));
     }
     pairs.sort_by_key(|p| (p.query, p.name));
-    let mut score = dice(query, name, &pairs)
+    let paired = Paired { query: &query_used, name: &name_used };
+    let mut score = dice(query, name, &pairs, &paired)
         * number_agreement(query, name)
         * legal_form_agreement(query, name)
         * order_agreement(&pairs)
         * corroboration(&pairs)
-        * family_name_agreement(query, name, &pairs);
+        * family_name_agreement(query, name, &pairs, &paired);
     // A legal form names a company: "Gorge Limited" is no person George.
     if person && query.iter().any(|w| w.class == WordClass::LegalForm) {
         score *= LEGAL_FORM_ON_PERSON;
     }
-    if person && same_person_structure(query, name, &pairs) {
+    if person && same_person_structure(query, name, &pairs, &paired) {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
     Alignment { pairs, score }
@@ -373,12 +397,13 @@ fn joined_pairs(
     name: &[WordView<'_>],
     query_used: &mut [bool],
     name_used: &mut [bool],
+    joins: &mut JoinedWords,
 ) -> Vec<WordPair> {
     let mut pairs = Vec::new();
-    for (i, j) in join_two_to_one(query, name, query_used, name_used) {
+    for (i, j) in join_two_to_one(query, name, query_used, name_used, joins) {
         pairs.push(WordPair { query: i, name: j, similarity: 0.95, rule: Rule::Joined, query_span: 2, name_span: 1 });
     }
-    for (i, j) in join_two_to_one(name, query, name_used, query_used) {
+    for (i, j) in join_two_to_one(name, query, name_used, query_used, joins) {
         pairs.push(WordPair { query: j, name: i, similarity: 0.95, rule: Rule::Joined, query_span: 1, name_span: 2 });
     }
     pairs
@@ -390,6 +415,7 @@ fn join_two_to_one(
     one: &[WordView<'_>],
     two_used: &mut [bool],
     one_used: &mut [bool],
+    joins: &mut JoinedWords,
 ) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     for i in 0..two.len().saturating_sub(1) {
@@ -402,10 +428,9 @@ fn join_two_to_one(
         if !(0..one.len()).any(|j| !one_used[j] && one[j].folded.len().abs_diff(joined_len) <= 3) {
             continue;
         }
-        let joined = fold::fold_word(&[two[i].folded, two[i + 1].folded].concat());
+        let (joined, joined_skeleton) = joins.get(two[i].folded, two[i + 1].folded);
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = two[i].abjad || one.first().is_some_and(|w| w.abjad);
-        let joined_skeleton = fold::skeleton(&joined);
         let similar_length = |w: &WordView<'_>| w.folded.len().abs_diff(joined.len()) <= 2;
         let meets = |w: &WordView<'_>| {
             w.folded == joined
@@ -421,8 +446,8 @@ fn join_two_to_one(
     found
 }
 
-fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let total = total_weight(query, name, pairs);
+fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paired: &Paired<'_>) -> f32 {
+    let total = total_weight(query, name, paired);
     if total <= 0.0 {
         return 0.0;
     }
@@ -433,20 +458,20 @@ fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f3
 /// Both sides' weight; when every word of one side found a partner, the other side's
 /// unpaired words (a middle name, a patronymic, a city) count half: a name written in
 /// full is the same name as its short form more often than not.
-fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
+fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], paired: &Paired<'_>) -> f32 {
+    let (query_paired, name_paired) = (paired.query, paired.name);
     let unpaired = |words: &[WordView<'_>], paired: &[bool]| -> f32 {
         words.iter().zip(paired).filter(|(_, p)| !**p).map(|(w, _)| w.weight).sum()
     };
     let all = |words: &[WordView<'_>]| -> f32 { words.iter().map(|w| w.weight).sum() };
-    let (query_left, name_left) = (unpaired(query, &query_paired), unpaired(name, &name_paired));
+    let (query_left, name_left) = (unpaired(query, query_paired), unpaired(name, name_paired));
     // A side counts as fully paired when what it left unpaired is only particles, legal
     // forms or titles ("Port of Yalta" against "Yalta Sea Port").
     let unpaired_substance = |words: &[WordView<'_>], paired: &[bool]| -> f32 {
         words.iter().zip(paired).filter(|(w, p)| !**p && !is_minor(w)).map(|(w, _)| w.weight).sum()
     };
     let (query_substance_left, name_substance_left) =
-        (unpaired_substance(query, &query_paired), unpaired_substance(name, &name_paired));
+        (unpaired_substance(query, query_paired), unpaired_substance(name, name_paired));
     // A one-word name covered by a longer one proves little (a surname, a brand): only a
     // side with two or more words of substance earns the discount.
     let substantial = |words: &[WordView<'_>]| words.iter().filter(|w| w.weight >= SUBSTANTIAL_WEIGHT).count() >= 2;
@@ -489,6 +514,10 @@ fn pair_weight(query: &[WordView<'_>], name: &[WordView<'_>], pair: &WordPair) -
 
 /// Numbers that disagree mean different entities (unit 46B vs 64E, vessel "No. 3").
 fn number_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
+    // Most names hold no number: nothing to gather then.
+    if !query.iter().any(|w| w.numeral) || !name.iter().any(|w| w.numeral) {
+        return 1.0;
+    }
     let (q, n) = (numbers(query), numbers(name));
     if q.is_empty() || n.is_empty() || q == n {
         1.0
@@ -513,7 +542,7 @@ fn legal_form_agreement<'a>(query: &[WordView<'a>], name: &[WordView<'a>]) -> f3
 const LEGAL_FORMS_DISAGREE: f32 = 0.93;
 
 fn numbers<'a>(words: &[WordView<'a>]) -> Vec<&'a str> {
-    let mut found: Vec<&str> = words.iter().filter(|w| fold::is_numeral(w.folded)).map(|w| w.folded).collect();
+    let mut found: Vec<&str> = words.iter().filter(|w| w.numeral).map(|w| w.folded).collect();
     found.sort_unstable();
     found
 }
@@ -539,8 +568,12 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
 
 /// A family name that finds no partner is strong evidence of another person: "BAZZI,
 /// Mohammad Ibrahim" is not "IBRAHIM, Muhammad", though every given name agrees.
-fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> f32 {
-    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
+fn family_name_agreement(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    pairs: &[WordPair],
+    paired: &Paired<'_>,
+) -> f32 {
     // A title written where the family name goes ("SHEIKH, Umair Naeem") is no family name.
     let unpaired_family = |words: &[WordView<'_>], paired: &[bool]| {
         let mut family = words.iter().zip(paired).filter(|(w, _)| w.surname && !is_minor(w)).peekable();
@@ -550,7 +583,7 @@ fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &
     let families_apart = query.iter().any(|w| w.surname && !is_minor(w))
         && name.iter().any(|w| w.surname && !is_minor(w))
         && !pairs.iter().any(|p| query[p.query].surname && name[p.name].surname);
-    if families_apart || unpaired_family(query, &query_paired) || unpaired_family(name, &name_paired) {
+    if families_apart || unpaired_family(query, paired.query) || unpaired_family(name, paired.name) {
         FAMILY_NAME_MISMATCH
     } else {
         1.0
@@ -562,12 +595,16 @@ fn family_name_agreement(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &
 /// and its anchors meet the other's anchors, the rest is middle names, patronymics and
 /// second surnames that one writer kept and another dropped: Dokka Umarov is Doku
 /// Khamatovich Umarov, "DIAZ, Francisco" is "DIAZ MADRIZ, Francisco Javier".
-fn same_person_structure(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair]) -> bool {
+fn same_person_structure(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    pairs: &[WordPair],
+    paired: &Paired<'_>,
+) -> bool {
     if query.len() < 2 || name.len() < 2 {
         return false;
     }
-    let (query_paired, name_paired) = paired_flags(query.len(), name.len(), pairs);
-    let shorter_paired = if query.len() <= name.len() { query_paired } else { name_paired };
+    let shorter_paired = if query.len() <= name.len() { paired.query } else { paired.name };
     if !shorter_paired.iter().all(|&p| p) {
         return false;
     }
@@ -649,6 +686,7 @@ mod tests {
                 group: None,
                 abjad: false,
                 surname: false,
+                numeral: fold::is_numeral(f),
             })
             .collect()
     }

@@ -36,9 +36,9 @@ impl WordClass {
 /// The class of a folded word (see `normalize::fold`): the lists are folded once, so
 /// "shaykh" and "sheikh" are both titles.
 pub fn class_of_folded(word: &str) -> WordClass {
-    static FOLDED: std::sync::OnceLock<std::collections::HashMap<String, WordClass>> = std::sync::OnceLock::new();
+    static FOLDED: std::sync::OnceLock<rustc_hash::FxHashMap<String, WordClass>> = std::sync::OnceLock::new();
     let classes = FOLDED.get_or_init(|| {
-        let mut classes = std::collections::HashMap::new();
+        let mut classes = rustc_hash::FxHashMap::default();
         // Later lists win, so the more specific class (legal form over generic) holds.
         for (list, class) in [
             (GENERIC, WordClass::Generic),
