@@ -6,7 +6,7 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
 use super::lookalikes::WordLookalikes;
-use super::score::{align, align_with, covered_by, word_similarity, Alignment, JoinedWords, Rule, WordView};
+use super::score::{align, align_with, covered_by, word_similarity, AlignScratch, Alignment, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
 use crate::aliases::EntityType;
@@ -250,29 +250,30 @@ impl Matcher {
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
         let mut similarities = PairSimilarities::default();
-        let mut joins = JoinedWords::default();
+        let mut scratch = AlignScratch::default();
+        let mut name_views = Vec::new();
         for id in candidates {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
                 continue;
             }
-            let name_views = self.name_views(name);
+            self.fill_name_views(name, &mut name_views);
             let person = Index::entity_type(&self.table, name) == EntityType::Person;
             let word_ids = self.index.words_of(name);
-            let alignment = align_with(
+            let alignment_score = align_with(
                 &query_views,
                 &name_views,
                 person,
                 |qi, ni| similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni]),
-                &mut joins,
+                &mut scratch,
             );
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
             let score = if method == Method::Romanized {
-                1.0_f64.min(f64::from(alignment.score).max(0.97))
+                1.0_f64.min(f64::from(alignment_score).max(0.97))
             } else {
-                f64::from(alignment.score)
+                f64::from(alignment_score)
             };
             keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
@@ -580,24 +581,28 @@ impl Matcher {
     }
 
     fn name_views(&self, name: &IndexedName) -> Vec<WordView<'_>> {
-        self.index
-            .words_of(name)
-            .iter()
-            .enumerate()
-            .map(|(position, &id)| {
-                let word = &self.index.words[id as usize];
-                WordView {
-                    folded: &word.folded,
-                    skeleton: &word.skeleton,
-                    weight: word.weight,
-                    group: word.group,
-                    class: word.class,
-                    abjad: name.abjad,
-                    surname: position < usize::from(name.surname_words),
-                    numeral: word.numeral,
-                }
-            })
-            .collect()
+        let mut views = Vec::new();
+        self.fill_name_views(name, &mut views);
+        views
+    }
+
+    /// `views` made the views of `name`'s words, reusing its memory: scoring fills one
+    /// per candidate.
+    fn fill_name_views<'a>(&'a self, name: &IndexedName, views: &mut Vec<WordView<'a>>) {
+        views.clear();
+        views.extend(self.index.words_of(name).iter().enumerate().map(|(position, &id)| {
+            let word = &self.index.words[id as usize];
+            WordView {
+                folded: &word.folded,
+                skeleton: &word.skeleton,
+                weight: word.weight,
+                group: word.group,
+                class: word.class,
+                abjad: name.abjad,
+                surname: position < usize::from(name.surname_words),
+                numeral: word.numeral,
+            }
+        }));
     }
 
     fn name_text(&self, name: &IndexedName) -> &str {

@@ -308,8 +308,9 @@ fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
 /// Aligns query words to name words and scores the alignment; `person` turns on the
 /// rules for the structure of people's names.
 pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Alignment {
-    let mut joins = JoinedWords::default();
-    align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]), &mut joins)
+    let mut scratch = AlignScratch::default();
+    let score = align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]), &mut scratch);
+    Alignment { pairs: std::mem::take(&mut scratch.pairs), score }
 }
 
 /// Two adjacent words joined and folded, with the skeleton, remembered across the
@@ -317,7 +318,7 @@ pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Ali
 /// and folding them was most of what trying joins cost. The fold depends only on the
 /// joined letters, so they are the key.
 #[derive(Debug, Default)]
-pub struct JoinedWords {
+struct JoinedWords {
     folds: rustc_hash::FxHashMap<String, (String, String)>,
     key: String,
 }
@@ -338,30 +339,45 @@ impl JoinedWords {
     }
 }
 
-/// [`align`] with the similarity of query word `qi` and name word `ni` given by the
-/// caller, which must equal `word_similarity` of the two: resolve remembers it across
-/// the candidates of one query, which share many words; likewise `joins`.
+/// What [`align_with`] works in, kept across the names one query is aligned with: the
+/// joined-word folds, and buffers that would otherwise be allocated for every candidate
+/// (a query scores up to 16 names, and the allocator was a tenth of scoring them).
+#[derive(Debug, Default)]
+pub struct AlignScratch {
+    joins: JoinedWords,
+    query_used: Vec<bool>,
+    name_used: Vec<bool>,
+    options: Vec<(f32, usize, usize, f32, Rule)>,
+    pairs: Vec<WordPair>,
+}
+
+/// The score of [`align`], with the similarity of query word `qi` and name word `ni`
+/// given by the caller, which must equal `word_similarity` of the two: resolve remembers
+/// it across the candidates of one query, which share many words. The pairs are left in
+/// `scratch`.
 pub fn align_with(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
     person: bool,
     mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
-    joins: &mut JoinedWords,
-) -> Alignment {
-    let mut query_used = vec![false; query.len()];
-    let mut name_used = vec![false; name.len()];
-    let mut pairs = Vec::with_capacity(query.len().min(name.len()));
-    let mut options: Vec<(f32, usize, usize, f32, Rule)> = Vec::new();
-    for (qi, q) in query.iter().enumerate().filter(|(i, _)| !query_used[*i]) {
-        for (ni, n) in name.iter().enumerate().filter(|(i, _)| !name_used[*i]) {
+    scratch: &mut AlignScratch,
+) -> f32 {
+    let AlignScratch { joins, query_used, name_used, options, pairs } = scratch;
+    reset(query_used, query.len());
+    reset(name_used, name.len());
+    pairs.clear();
+    options.clear();
+    for (qi, q) in query.iter().enumerate() {
+        for (ni, n) in name.iter().enumerate() {
             if let Some((similarity, rule)) = pair_similarity(qi, ni) {
                 options.push((similarity * (q.weight + n.weight), qi, ni, similarity, rule));
             }
         }
     }
-    // Heaviest evidence first; ties by position so the result never depends on order.
-    options.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for (_, qi, ni, similarity, rule) in options {
+    // Heaviest evidence first; ties by position so the result never depends on order
+    // (no two options share a position, so an unstable sort orders them alike).
+    options.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for &(_, qi, ni, similarity, rule) in options.iter() {
         if !query_used[qi] && !name_used[ni] {
             query_used[qi] = true;
             name_used[ni] = true;
@@ -371,24 +387,31 @@ pub fn align_with(
     // Joins are tried on what is left: most names pair word for word, and joining is
     // the costly step (it folds every adjacent pair).
     if query_used.contains(&false) && name_used.contains(&false) {
-        pairs.extend(joined_pairs(query, name, &mut query_used, &mut name_used, joins));
+        joined_pairs(query, name, query_used, name_used, joins, pairs);
     }
-    pairs.sort_by_key(|p| (p.query, p.name));
-    let paired = Paired { query: &query_used, name: &name_used };
-    let mut score = dice(query, name, &pairs, &paired)
+    // Each query word is in one pair at most, so no two pairs share a key.
+    pairs.sort_unstable_by_key(|p| (p.query, p.name));
+    let paired = Paired { query: query_used, name: name_used };
+    let mut score = dice(query, name, pairs, &paired)
         * number_agreement(query, name)
         * legal_form_agreement(query, name)
-        * order_agreement(&pairs)
-        * corroboration(&pairs)
-        * family_name_agreement(query, name, &pairs, &paired);
+        * order_agreement(pairs)
+        * corroboration(pairs)
+        * family_name_agreement(query, name, pairs, &paired);
     // A legal form names a company: "Gorge Limited" is no person George.
     if person && query.iter().any(|w| w.class == WordClass::LegalForm) {
         score *= LEGAL_FORM_ON_PERSON;
     }
-    if person && same_person_structure(query, name, &pairs, &paired) {
+    if person && same_person_structure(query, name, pairs, &paired) {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
-    Alignment { pairs, score }
+    score
+}
+
+/// `flags` as `len` unset flags, reusing its memory.
+fn reset(flags: &mut Vec<bool>, len: usize) {
+    flags.clear();
+    flags.resize(len, false);
 }
 
 /// "Al Qaeda" against "Alqaeda", "Abu Bakr" against "Abubakr": two words joined.
@@ -398,26 +421,25 @@ fn joined_pairs(
     query_used: &mut [bool],
     name_used: &mut [bool],
     joins: &mut JoinedWords,
-) -> Vec<WordPair> {
-    let mut pairs = Vec::new();
-    for (i, j) in join_two_to_one(query, name, query_used, name_used, joins) {
+    pairs: &mut Vec<WordPair>,
+) {
+    join_two_to_one(query, name, query_used, name_used, joins, |i, j| {
         pairs.push(WordPair { query: i, name: j, similarity: 0.95, rule: Rule::Joined, query_span: 2, name_span: 1 });
-    }
-    for (i, j) in join_two_to_one(name, query, name_used, query_used, joins) {
+    });
+    join_two_to_one(name, query, name_used, query_used, joins, |i, j| {
         pairs.push(WordPair { query: j, name: i, similarity: 0.95, rule: Rule::Joined, query_span: 1, name_span: 2 });
-    }
-    pairs
+    });
 }
 
-/// Pairs (i, j) where words i and i+1 of `two` joined equal word j of `one`.
+/// Calls `found` with (i, j) where words i and i+1 of `two` joined equal word j of `one`.
 fn join_two_to_one(
     two: &[WordView<'_>],
     one: &[WordView<'_>],
     two_used: &mut [bool],
     one_used: &mut [bool],
     joins: &mut JoinedWords,
-) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
+    mut found: impl FnMut(usize, usize),
+) {
     for i in 0..two.len().saturating_sub(1) {
         if two_used[i] || two_used[i + 1] {
             continue;
@@ -440,10 +462,9 @@ fn join_two_to_one(
             two_used[i] = true;
             two_used[i + 1] = true;
             one_used[j] = true;
-            found.push((i, j));
+            found(i, j);
         }
     }
-    found
 }
 
 fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paired: &Paired<'_>) -> f32 {
