@@ -214,7 +214,9 @@ impl Matcher {
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { analyzed, surname_words } = name;
         let legal = canonical_legal_forms(&analyzed.latin);
-        let folded = words_with_legal_forms(&legal);
+        // Most queries have no legal form to rewrite: their words fold as the analysis
+        // already folded them (`fold::fold_words` of the same words).
+        let folded = if legal == analyzed.latin { analyzed.folded.clone() } else { words_with_legal_forms(&legal) };
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
