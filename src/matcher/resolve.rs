@@ -251,7 +251,7 @@ impl Matcher {
         self.index.warm_names(&candidates);
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
-        let mut similarities = PairSimilarities::default();
+        let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
         let mut scratch = AlignScratch::default();
         let mut name_views = Vec::new();
         for id in candidates {
@@ -628,10 +628,18 @@ impl Matcher {
 /// Word similarities already computed for one query: its candidates share many words
 /// (the query's own, legal forms, common given names), and comparing word pairs was
 /// most of the time spent scoring them.
-#[derive(Default)]
 struct PairSimilarities(HashMap<u64, Option<(f32, Rule)>>);
 
+/// Word pairs a query's candidates hold between them, sized for most queries (a few
+/// query words against 16 names of a few words, many shared): grown from empty, the map
+/// was rehashed three or four times per query.
+const PAIR_SIMILARITIES_CAPACITY: usize = 64;
+
 impl PairSimilarities {
+    fn with_capacity(pairs: usize) -> Self {
+        PairSimilarities(HashMap::with_capacity_and_hasher(pairs, Default::default()))
+    }
+
     /// `word_similarity` of query word `qi` and a name word, the vocabulary word `word`.
     /// A name word's view is its vocabulary entry plus the name's script and surname
     /// flags, so those are part of the key.
