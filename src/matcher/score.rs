@@ -8,7 +8,7 @@
 //! different entities (sibling companies "... 46B LLC" / "... 64E LLC").
 
 use super::edit;
-use super::words::{registration_forms, WordClass};
+use super::words::{is_registration_form, WordClass};
 use crate::normalize::fold;
 
 /// One word as the scorer sees it.
@@ -549,10 +549,15 @@ fn number_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
 
 /// Two legal forms with nothing in common (JSC / LLC, GmbH / AG) are two registrations,
 /// often sister companies of one name; a form on one side only says nothing.
-fn legal_form_agreement<'a>(query: &[WordView<'a>], name: &[WordView<'a>]) -> f32 {
-    let forms = |words: &[WordView<'a>]| registration_forms(words.iter().map(|w| (w.folded, w.class)));
-    let (q, n) = (forms(query), forms(name));
-    if q.is_empty() || n.is_empty() || q.iter().any(|f| n.contains(f)) {
+fn legal_form_agreement(query: &[WordView<'_>], name: &[WordView<'_>]) -> f32 {
+    // Read in place rather than gathered: every scored name of a company asks this.
+    fn forms<'w>(words: &'w [WordView<'_>]) -> impl Iterator<Item = &'w str> {
+        words.iter().filter(|w| is_registration_form(w.folded, w.class)).map(|w| w.folded)
+    }
+    if forms(query).next().is_none()
+        || forms(name).next().is_none()
+        || forms(query).any(|f| forms(name).any(|g| g == f))
+    {
         1.0
     } else {
         LEGAL_FORMS_DISAGREE

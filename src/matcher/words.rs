@@ -193,7 +193,12 @@ const GENERIC: &[&str] = &[
 /// The legal forms among a name's words (folded, with their classes) that name a
 /// registration: "Company" (co) is how any of them is written out, so it is none.
 pub fn registration_forms<'a>(words: impl IntoIterator<Item = (&'a str, WordClass)>) -> Vec<&'a str> {
-    words.into_iter().filter(|&(w, class)| w != "co" && class == WordClass::LegalForm).map(|(w, _)| w).collect()
+    words.into_iter().filter(|&(w, class)| is_registration_form(w, class)).map(|(w, _)| w).collect()
+}
+
+/// Whether one word (folded, with its class) is one of [`registration_forms`].
+pub fn is_registration_form(word: &str, class: WordClass) -> bool {
+    word != "co" && class == WordClass::LegalForm
 }
 
 /// Multi-word legal forms and their one-word spelling, longest first.
