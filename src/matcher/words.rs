@@ -279,6 +279,23 @@ fn folded_legal_phrases() -> &'static [(Vec<String>, &'static str)] {
     })
 }
 
+/// The positions in `folded_legal_phrases` of the phrases each folded word begins, in
+/// phrase order (longest first): most words begin none, and trying all the phrases at
+/// every word of every name was most of `canonical_legal_forms`' own work.
+fn phrases_by_first_word() -> &'static rustc_hash::FxHashMap<&'static str, Vec<usize>> {
+    static BY_FIRST_WORD: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, Vec<usize>>> =
+        std::sync::OnceLock::new();
+    BY_FIRST_WORD.get_or_init(|| {
+        let mut by_first_word: rustc_hash::FxHashMap<&'static str, Vec<usize>> = Default::default();
+        for (position, (phrase, _)) in folded_legal_phrases().iter().enumerate() {
+            if let Some(first) = phrase.first() {
+                by_first_word.entry(first.as_str()).or_default().push(position);
+            }
+        }
+        by_first_word
+    })
+}
+
 /// How a word is compared with the words of legal phrases.
 fn phrase_key(word: &str) -> String {
     if word.len() <= 3 {
@@ -300,7 +317,8 @@ pub fn canonical_legal_forms(words: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     'words: while i < words.len() {
-        for (phrase, short) in phrases {
+        let starting_here = phrases_by_first_word().get(folded[i].as_str()).map_or(&[][..], Vec::as_slice);
+        for (phrase, short) in starting_here.iter().map(|&p| &phrases[p]) {
             let end = i + phrase.len();
             if end <= words.len() && folded[i..end] == phrase[..] {
                 out.extend(short.split(' ').map(str::to_string));
