@@ -353,8 +353,8 @@ pub struct AlignScratch {
 
 /// The score of [`align`], with the similarity of query word `qi` and name word `ni`
 /// given by the caller, which must equal `word_similarity` of the two: resolve remembers
-/// it across the candidates of one query, which share many words. The pairs are left in
-/// `scratch`.
+/// it across the candidates of one query, which share many words. `scratch` is meant to
+/// be reused for all of one query's names; [`align`] reads the pairs out of it.
 pub fn align_with(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
