@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use super::words::{canonical_legal_forms, class_of_folded, WordClass};
+use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
 use crate::normalize::{self, fold};
 
@@ -78,9 +79,9 @@ struct PreparedName {
 }
 
 impl PreparedName {
-    fn new(entity: u32, kind: EntityType, alias: u32, text: &str, exact: bool) -> Self {
-        let analyzed = normalize::analyze(text);
-        let folded = name_words(&analyzed);
+    /// One name; `analyzed` is `normalize::analyze(text)`.
+    fn new(entity: u32, kind: EntityType, alias: u32, text: &str, exact: bool, analyzed: &normalize::Analyzed) -> Self {
+        let folded = name_words(analyzed);
         let exact_only = exact || !normalize::is_fuzzy_script(&analyzed.strict);
         let loose = normalize::loose_key_of(&folded);
         // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
@@ -91,7 +92,7 @@ impl PreparedName {
         PreparedName {
             entity,
             alias,
-            strict: analyzed.strict.into_boxed_str(),
+            strict: analyzed.strict.as_str().into(),
             folded,
             loose: loose.into_boxed_str(),
             acronyms,
@@ -102,6 +103,10 @@ impl PreparedName {
         }
     }
 }
+
+/// A name of the table as listed for the build: entity, its type, alias (or
+/// [`PRIMARY`]), text, exact only, and its analysis when the caller has it.
+type ListedName<'a> = (u32, EntityType, u32, &'a str, bool, Option<&'a normalize::Analyzed>);
 
 /// The immutable lookup structures over one table.
 #[derive(Debug, Default)]
@@ -147,6 +152,14 @@ pub(crate) fn words_with_legal_forms(legal: &[String]) -> Vec<String> {
 
 impl Index {
     pub(crate) fn build(table: &AliasTable) -> Index {
+        Index::build_analyzed(table, &[])
+    }
+
+    /// [`Index::build`], with entity `i`'s primary name taken as analysed by
+    /// `primaries[i]` when that is given (it must be the analysis of exactly that text):
+    /// a batch job that analysed its names already does not pay for it again. The index
+    /// is the same as [`Index::build`]'s.
+    pub(crate) fn build_analyzed(table: &AliasTable, primaries: &[Option<AnalyzedName>]) -> Index {
         let mut index = Index::default();
         for (group, equivalence) in table.equivalences().iter().enumerate() {
             let words: Vec<Box<str>> = equivalence
@@ -160,17 +173,24 @@ impl Index {
             }
             index.groups.push(words);
         }
-        let mut listed: Vec<(u32, EntityType, u32, &str, bool)> = Vec::with_capacity(table.name_count());
+        let mut listed: Vec<ListedName> = Vec::with_capacity(table.name_count());
         for (entity_index, entity) in table.entities().iter().enumerate() {
             let aliases = entity.aliases.iter().enumerate().map(|(i, a)| (i as u32, a));
             for (alias, name) in std::iter::once((PRIMARY, &entity.name)).chain(aliases) {
-                listed.push((entity_index as u32, entity.kind, alias, &name.text, name.exact));
+                let given = match primaries.get(entity_index) {
+                    Some(Some(primary)) if alias == PRIMARY => Some(&primary.analyzed),
+                    _ => None,
+                };
+                listed.push((entity_index as u32, entity.kind, alias, &name.text, name.exact, given));
             }
         }
         // Analysis is most of the build and needs nothing shared: all cores do it.
         let prepared: Vec<PreparedName> = listed
             .par_iter()
-            .map(|&(entity, kind, alias, text, exact)| PreparedName::new(entity, kind, alias, text, exact))
+            .map(|&(entity, kind, alias, text, exact, given)| match given {
+                Some(analyzed) => PreparedName::new(entity, kind, alias, text, exact, analyzed),
+                None => PreparedName::new(entity, kind, alias, text, exact, &normalize::analyze(text)),
+            })
             .collect();
         index.reserve(prepared.len());
         for name in prepared {
@@ -502,6 +522,31 @@ mod tests {
         assert!(derived_acronyms(&latin("Petrochemical Commercial Company FZE")).contains(&"pcc".to_string()));
         let written_letters = derived_acronyms(&latin("Kronos Resources Pte Ltd"));
         assert!(!written_letters.contains(&"krp".to_string()), "{written_letters:?}");
+    }
+
+    #[test]
+    fn given_analyses_build_the_same_index() {
+        use crate::aliases::{Entity, Location, Name};
+        let texts = ["Acme Trading Ltd", "Al-Nusra Front", "Сирия", "Doe, John", "ISIL", "  "];
+        let entities: Vec<Entity> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Entity {
+                id: i.to_string(),
+                kind: if i == 3 { EntityType::Person } else { EntityType::Organization },
+                name: Name::plain(*text, Location::line(String::new(), 0)),
+                aliases: vec![Name::plain("Acme Ltd", Location::line(String::new(), 0))],
+                wikidata: None,
+                note: None,
+                location: Location::line(String::new(), 0),
+            })
+            .collect();
+        let table = AliasTable::from_entities(entities);
+        // One name left to the build (None) and one unanalysable (the blank one).
+        let primaries: Vec<Option<AnalyzedName>> =
+            texts.iter().enumerate().map(|(i, text)| AnalyzedName::new(text).ok().filter(|_| i != 1)).collect();
+        let given = Index::build_analyzed(&table, &primaries);
+        assert_eq!(format!("{given:?}"), format!("{:?}", Index::build(&table)));
     }
 
     #[test]
