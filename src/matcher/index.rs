@@ -81,12 +81,17 @@ struct PreparedName {
 impl PreparedName {
     /// One name; `analyzed` is `normalize::analyze(text)`.
     fn new(entity: u32, kind: EntityType, alias: u32, text: &str, exact: bool, analyzed: &normalize::Analyzed) -> Self {
-        let folded = name_words(analyzed);
+        // Both the words and the acronyms read the legal forms in one spelling.
+        let legal = canonical_legal_forms(&analyzed.latin);
+        let folded = words_with_legal_forms(&legal);
         let exact_only = exact || !normalize::is_fuzzy_script(&analyzed.strict);
         let loose = normalize::loose_key_of(&folded);
         // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
-        let acronyms =
-            if kind == EntityType::Person || exact_only { Vec::new() } else { derived_acronyms(&analyzed.latin) };
+        let acronyms = if kind == EntityType::Person || exact_only {
+            Vec::new()
+        } else {
+            acronyms_of_legal(&analyzed.latin, &legal)
+        };
         let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
         let romanized = (!acronyms.is_empty() && !text.is_ascii()).then(|| analyzed.latin.join(" ").into_boxed_str());
         PreparedName {
@@ -468,30 +473,41 @@ fn hash_str(text: &str) -> u64 {
 /// words ("Islamic State of Iraq and the Levant" gives "isil"), the same without trailing
 /// legal forms ("Myanmar Economic Corporation Limited" gives "mec"), and all initials.
 pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
-    let words = canonical_legal_forms(latin);
+    acronyms_of_legal(latin, &canonical_legal_forms(latin))
+}
+
+/// [`derived_acronyms`] of `latin`, whose words with legal forms in one spelling
+/// (`canonical_legal_forms`) are `words`.
+fn acronyms_of_legal(latin: &[String], words: &[String]) -> Vec<String> {
     if words.len() < 2 {
         return Vec::new();
     }
     let initials = |words: &[&String]| {
         words.iter().filter_map(|w| w.chars().next()).map(|c| c.to_ascii_lowercase()).collect::<String>()
     };
+    // Each word's class, folded once: the filters and the run ends below all read it.
+    let classes: Vec<WordClass> = words.iter().map(|w| class_of_folded(&fold::fold_word(w))).collect();
     let all: Vec<&String> = words.iter().collect();
-    let content: Vec<&String> =
-        words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) != WordClass::Stop).collect();
+    let content: Vec<(&String, WordClass)> =
+        words.iter().zip(classes.iter().copied()).filter(|&(_, class)| class != WordClass::Stop).collect();
+    let content_words: Vec<&String> = content.iter().map(|&(word, _)| word).collect();
     // The Arabic article often keeps its letter: AQAP is Al-Qaida in the Arabian Peninsula.
     let with_articles: Vec<&String> = words
         .iter()
-        .filter(|w| normalize::is_article(w) || class_of_folded(&fold::fold_word(w)) != WordClass::Stop)
+        .zip(&classes)
+        .filter(|&(w, &class)| normalize::is_article(w) || class != WordClass::Stop)
+        .map(|(w, _)| w)
         .collect();
     let mut acronyms = vec![initials(&all), initials(&with_articles)];
     // Leading runs of the content words: trailing legal forms and qualifiers are often
     // left out (NPPD for Nuclear Power Production and Development Company of Iran). A
     // run never ends on a legal form written as its letters: "Cosmo Resources Pte Ltd"
     // is no CRP, while "Petrochemical Commercial Company" is PCC.
-    let written_abbreviated = |word: &String| latin.contains(word) && is_abbreviated_legal_form(word);
+    let written_abbreviated =
+        |&(word, class): &(&String, WordClass)| latin.contains(word) && is_abbreviated_legal_form(word, class);
     for end in 3..=content.len() {
-        if !written_abbreviated(content[end - 1]) {
-            acronyms.push(initials(&content[..end]));
+        if !written_abbreviated(&content[end - 1]) {
+            acronyms.push(initials(&content_words[..end]));
         }
     }
     acronyms.retain(|a| a.len() >= 3 && a.bytes().all(|b| b.is_ascii_alphabetic()));
@@ -502,8 +518,9 @@ pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
 
 /// A legal form as its letters (Ltd, Pte, GmbH), not written out; "Co" is how
 /// "Company" is often written, so it keeps its letter.
-fn is_abbreviated_legal_form(word: &str) -> bool {
-    word.len() <= 4 && word != "co" && class_of_folded(&fold::fold_word(word)) == WordClass::LegalForm
+/// `class` is the word's folded class.
+fn is_abbreviated_legal_form(word: &str, class: WordClass) -> bool {
+    word.len() <= 4 && word != "co" && class == WordClass::LegalForm
 }
 
 #[cfg(test)]
