@@ -517,8 +517,8 @@ fn acronyms_of_legal(latin: &[String], words: &[String]) -> Vec<String> {
 }
 
 /// A legal form as its letters (Ltd, Pte, GmbH), not written out; "Co" is how
-/// "Company" is often written, so it keeps its letter.
-/// `class` is the word's folded class.
+/// "Company" is often written, so it keeps its letter. `class` is the class of the
+/// folded word (the caller has it already).
 fn is_abbreviated_legal_form(word: &str, class: WordClass) -> bool {
     word.len() <= 4 && word != "co" && class == WordClass::LegalForm
 }
