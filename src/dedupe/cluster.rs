@@ -101,7 +101,7 @@ pub fn cluster_nodes(
         return Clustering::default();
     }
     progress.start("indexing unknown names", nodes.len() as u64);
-    let matcher = node_matcher(nodes, texts, equivalences);
+    let matcher = node_matcher(nodes, texts, analyses, equivalences);
     progress.start("scoring neighbours", nodes.len() as u64);
     let graph = neighbour_graph(&matcher, nodes, texts, analyses, config, progress);
     progress.start("clustering", nodes.len() as u64);
@@ -111,10 +111,16 @@ pub fn cluster_nodes(
     }
 }
 
-/// A matcher whose entities are the nodes: entity id = node index.
-fn node_matcher(nodes: &[Node], texts: &[Box<str>], equivalences: &[Equivalence]) -> Matcher {
+/// A matcher whose entities are the nodes: entity id = node index. The representatives
+/// already analysed are not analysed again.
+fn node_matcher(
+    nodes: &[Node],
+    texts: &[Box<str>],
+    analyses: &[Option<AnalyzedName>],
+    equivalences: &[Equivalence],
+) -> Matcher {
     let entities: Vec<Entity> = nodes
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(index, node)| Entity {
             id: index.to_string(),
@@ -127,7 +133,7 @@ fn node_matcher(nodes: &[Node], texts: &[Box<str>], equivalences: &[Equivalence]
         })
         .collect();
     let table = AliasTable::new(entities, equivalences.to_vec(), String::new());
-    Matcher::new(Arc::new(table), MatchConfig::default())
+    Matcher::with_primary_analyses(Arc::new(table), MatchConfig::default(), analyses)
 }
 
 fn neighbour_graph(

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use super::words::{canonical_legal_forms, class_of_folded, WordClass};
+use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
 use crate::normalize::{self, fold};
 
@@ -78,20 +79,25 @@ struct PreparedName {
 }
 
 impl PreparedName {
-    fn new(entity: u32, kind: EntityType, alias: u32, text: &str, exact: bool) -> Self {
-        let analyzed = normalize::analyze(text);
-        let folded = name_words(&analyzed);
+    /// One name; `analyzed` is `normalize::analyze(text)`.
+    fn new(entity: u32, kind: EntityType, alias: u32, text: &str, exact: bool, analyzed: &normalize::Analyzed) -> Self {
+        // Both the words and the acronyms read the legal forms in one spelling.
+        let legal = canonical_legal_forms(&analyzed.latin);
+        let folded = words_with_legal_forms(&legal);
         let exact_only = exact || !normalize::is_fuzzy_script(&analyzed.strict);
         let loose = normalize::loose_key_of(&folded);
         // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
-        let acronyms =
-            if kind == EntityType::Person || exact_only { Vec::new() } else { derived_acronyms(&analyzed.latin) };
+        let acronyms = if kind == EntityType::Person || exact_only {
+            Vec::new()
+        } else {
+            acronyms_of_legal(&analyzed.latin, &legal)
+        };
         let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
         let romanized = (!acronyms.is_empty() && !text.is_ascii()).then(|| analyzed.latin.join(" ").into_boxed_str());
         PreparedName {
             entity,
             alias,
-            strict: analyzed.strict.into_boxed_str(),
+            strict: analyzed.strict.as_str().into(),
             folded,
             loose: loose.into_boxed_str(),
             acronyms,
@@ -102,6 +108,10 @@ impl PreparedName {
         }
     }
 }
+
+/// A name of the table as listed for the build: entity, its type, alias (or
+/// [`PRIMARY`]), text, exact only, and its analysis when the caller has it.
+type ListedName<'a> = (u32, EntityType, u32, &'a str, bool, Option<&'a normalize::Analyzed>);
 
 /// The immutable lookup structures over one table.
 #[derive(Debug, Default)]
@@ -147,6 +157,14 @@ pub(crate) fn words_with_legal_forms(legal: &[String]) -> Vec<String> {
 
 impl Index {
     pub(crate) fn build(table: &AliasTable) -> Index {
+        Index::build_analyzed(table, &[])
+    }
+
+    /// [`Index::build`], with entity `i`'s primary name taken as analysed by
+    /// `primaries[i]` when that is given (it must be the analysis of exactly that text):
+    /// a batch job that analysed its names already does not pay for it again. The index
+    /// is the same as [`Index::build`]'s.
+    pub(crate) fn build_analyzed(table: &AliasTable, primaries: &[Option<AnalyzedName>]) -> Index {
         let mut index = Index::default();
         for (group, equivalence) in table.equivalences().iter().enumerate() {
             let words: Vec<Box<str>> = equivalence
@@ -160,17 +178,24 @@ impl Index {
             }
             index.groups.push(words);
         }
-        let mut listed: Vec<(u32, EntityType, u32, &str, bool)> = Vec::with_capacity(table.name_count());
+        let mut listed: Vec<ListedName> = Vec::with_capacity(table.name_count());
         for (entity_index, entity) in table.entities().iter().enumerate() {
             let aliases = entity.aliases.iter().enumerate().map(|(i, a)| (i as u32, a));
             for (alias, name) in std::iter::once((PRIMARY, &entity.name)).chain(aliases) {
-                listed.push((entity_index as u32, entity.kind, alias, &name.text, name.exact));
+                let given = match primaries.get(entity_index) {
+                    Some(Some(primary)) if alias == PRIMARY => Some(&primary.analyzed),
+                    _ => None,
+                };
+                listed.push((entity_index as u32, entity.kind, alias, &name.text, name.exact, given));
             }
         }
         // Analysis is most of the build and needs nothing shared: all cores do it.
         let prepared: Vec<PreparedName> = listed
             .par_iter()
-            .map(|&(entity, kind, alias, text, exact)| PreparedName::new(entity, kind, alias, text, exact))
+            .map(|&(entity, kind, alias, text, exact, given)| match given {
+                Some(analyzed) => PreparedName::new(entity, kind, alias, text, exact, analyzed),
+                None => PreparedName::new(entity, kind, alias, text, exact, &normalize::analyze(text)),
+            })
             .collect();
         index.reserve(prepared.len());
         for name in prepared {
@@ -448,30 +473,41 @@ fn hash_str(text: &str) -> u64 {
 /// words ("Islamic State of Iraq and the Levant" gives "isil"), the same without trailing
 /// legal forms ("Myanmar Economic Corporation Limited" gives "mec"), and all initials.
 pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
-    let words = canonical_legal_forms(latin);
+    acronyms_of_legal(latin, &canonical_legal_forms(latin))
+}
+
+/// [`derived_acronyms`] of `latin`, whose words with legal forms in one spelling
+/// (`canonical_legal_forms`) are `words`.
+fn acronyms_of_legal(latin: &[String], words: &[String]) -> Vec<String> {
     if words.len() < 2 {
         return Vec::new();
     }
     let initials = |words: &[&String]| {
         words.iter().filter_map(|w| w.chars().next()).map(|c| c.to_ascii_lowercase()).collect::<String>()
     };
+    // Each word's class, folded once: the filters and the run ends below all read it.
+    let classes: Vec<WordClass> = words.iter().map(|w| class_of_folded(&fold::fold_word(w))).collect();
     let all: Vec<&String> = words.iter().collect();
-    let content: Vec<&String> =
-        words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) != WordClass::Stop).collect();
+    let content: Vec<(&String, WordClass)> =
+        words.iter().zip(classes.iter().copied()).filter(|&(_, class)| class != WordClass::Stop).collect();
+    let content_words: Vec<&String> = content.iter().map(|&(word, _)| word).collect();
     // The Arabic article often keeps its letter: AQAP is Al-Qaida in the Arabian Peninsula.
     let with_articles: Vec<&String> = words
         .iter()
-        .filter(|w| normalize::is_article(w) || class_of_folded(&fold::fold_word(w)) != WordClass::Stop)
+        .zip(&classes)
+        .filter(|&(w, &class)| normalize::is_article(w) || class != WordClass::Stop)
+        .map(|(w, _)| w)
         .collect();
     let mut acronyms = vec![initials(&all), initials(&with_articles)];
     // Leading runs of the content words: trailing legal forms and qualifiers are often
     // left out (NPPD for Nuclear Power Production and Development Company of Iran). A
     // run never ends on a legal form written as its letters: "Cosmo Resources Pte Ltd"
     // is no CRP, while "Petrochemical Commercial Company" is PCC.
-    let written_abbreviated = |word: &String| latin.contains(word) && is_abbreviated_legal_form(word);
+    let written_abbreviated =
+        |&(word, class): &(&String, WordClass)| latin.contains(word) && is_abbreviated_legal_form(word, class);
     for end in 3..=content.len() {
-        if !written_abbreviated(content[end - 1]) {
-            acronyms.push(initials(&content[..end]));
+        if !written_abbreviated(&content[end - 1]) {
+            acronyms.push(initials(&content_words[..end]));
         }
     }
     acronyms.retain(|a| a.len() >= 3 && a.bytes().all(|b| b.is_ascii_alphabetic()));
@@ -481,9 +517,10 @@ pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
 }
 
 /// A legal form as its letters (Ltd, Pte, GmbH), not written out; "Co" is how
-/// "Company" is often written, so it keeps its letter.
-fn is_abbreviated_legal_form(word: &str) -> bool {
-    word.len() <= 4 && word != "co" && class_of_folded(&fold::fold_word(word)) == WordClass::LegalForm
+/// "Company" is often written, so it keeps its letter. `class` is the class of the
+/// folded word (the caller has it already).
+fn is_abbreviated_legal_form(word: &str, class: WordClass) -> bool {
+    word.len() <= 4 && word != "co" && class == WordClass::LegalForm
 }
 
 #[cfg(test)]
@@ -502,6 +539,31 @@ mod tests {
         assert!(derived_acronyms(&latin("Petrochemical Commercial Company FZE")).contains(&"pcc".to_string()));
         let written_letters = derived_acronyms(&latin("Kronos Resources Pte Ltd"));
         assert!(!written_letters.contains(&"krp".to_string()), "{written_letters:?}");
+    }
+
+    #[test]
+    fn given_analyses_build_the_same_index() {
+        use crate::aliases::{Entity, Location, Name};
+        let texts = ["Acme Trading Ltd", "Al-Nusra Front", "Сирия", "Doe, John", "ISIL", "  "];
+        let entities: Vec<Entity> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Entity {
+                id: i.to_string(),
+                kind: if i == 3 { EntityType::Person } else { EntityType::Organization },
+                name: Name::plain(*text, Location::line(String::new(), 0)),
+                aliases: vec![Name::plain("Acme Ltd", Location::line(String::new(), 0))],
+                wikidata: None,
+                note: None,
+                location: Location::line(String::new(), 0),
+            })
+            .collect();
+        let table = AliasTable::from_entities(entities);
+        // One name left to the build (None) and one unanalysable (the blank one).
+        let primaries: Vec<Option<AnalyzedName>> =
+            texts.iter().enumerate().map(|(i, text)| AnalyzedName::new(text).ok().filter(|_| i != 1)).collect();
+        let given = Index::build_analyzed(&table, &primaries);
+        assert_eq!(format!("{given:?}"), format!("{:?}", Index::build(&table)));
     }
 
     #[test]

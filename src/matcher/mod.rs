@@ -66,6 +66,18 @@ impl Matcher {
         Matcher { table, index, config }
     }
 
+    /// [`Matcher::new`] for a table whose entity `i` has `primaries[i]` as its primary
+    /// name's analysis ([`AnalyzedName::new`] of exactly that text; `None`: analysed
+    /// here): the same matcher, without analysing those names a second time.
+    pub fn with_primary_analyses(
+        table: Arc<AliasTable>,
+        config: MatchConfig,
+        primaries: &[Option<AnalyzedName>],
+    ) -> Matcher {
+        let index = Index::build_analyzed(&table, primaries);
+        Matcher { table, index, config }
+    }
+
     /// The table this matcher answers from.
     pub fn table(&self) -> &AliasTable {
         &self.table
