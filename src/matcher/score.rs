@@ -205,16 +205,13 @@ fn same_syllable_but_voicing(a: &str, b: &str) -> bool {
     }
     fn one_syllable(word: &str) -> bool {
         let vowel_runs = word.as_bytes().windows(2).filter(|w| !fold::is_vowel(w[0]) && fold::is_vowel(w[1])).count();
-        word.len() <= SYLLABLE_LETTERS && vowel_runs == 1 && !word.starts_with(|c: char| fold::is_vowel(c as u8))
+        let starts_with_consonant = word.as_bytes().first().is_some_and(|&b| !fold::is_vowel(b));
+        word.len() <= SYLLABLE_LETTERS && vowel_runs == 1 && starts_with_consonant
     }
     // Two-letter words are never folded (Jo stays jo while Cho becomes shu): the vowels
     // of what follows the onset are compared folded.
     fn vowel_folded(rest: &str) -> impl Iterator<Item = u8> + '_ {
-        rest.bytes().map(|b| match b {
-            b'o' => b'u',
-            b'e' | b'y' => b'i',
-            other => other,
-        })
+        rest.bytes().map(fold::fold_vowel)
     }
     a != b
         && one_syllable(a)

@@ -58,9 +58,7 @@ pub fn fold_word(word: &str) -> String {
         let next_is_vowel = bytes.get(i + 1).is_some_and(|&n| is_vowel(n));
         let c = match b {
             b'y' if i == 0 && next_is_vowel => b'y',
-            b'y' | b'e' => b'i',
-            b'o' => b'u',
-            other => other,
+            other => fold_vowel(other),
         };
         // Doubled letters once; a run of different vowels is kept (Ryauzow is not Rizow).
         if folded.last() == Some(&c) {
@@ -141,6 +139,16 @@ fn replace_groups(word: &str) -> String {
         rest = chars.as_str();
     }
     out
+}
+
+/// One letter's vowel fold: e and y are i, o is u (a leading y before a vowel, a
+/// consonant, is the caller's to keep).
+pub fn fold_vowel(b: u8) -> u8 {
+    match b {
+        b'y' | b'e' => b'i',
+        b'o' => b'u',
+        other => other,
+    }
 }
 
 /// A vowel letter, y included (folding reads it as i).
