@@ -378,9 +378,9 @@ fn label_csv_chunk(
             push_csv_field(&mut out, record.get(position).unwrap_or_default(), labels.delimiter);
         }
         let line = || record.position().map_or(0, |p| p.line());
-        let spelling = csv_name(record, index, column).map(|name| dedupe.spelling_index(name).ok_or(name));
-        match spelling {
-            Ok(Ok(spelling)) => {
+        let name = csv_name(record, index, column);
+        match name.as_ref().ok().and_then(|name| dedupe.spelling_index(name)) {
+            Some(spelling) => {
                 let (added, kind) = labels.of(spelling);
                 out.extend_from_slice(added);
                 match kind {
@@ -388,13 +388,9 @@ fn label_csv_chunk(
                     None => summary.count_error(line(), || reason_of(dedupe.verdict_of(spelling))),
                 }
             }
-            Ok(Err(name)) => {
-                let outcome = label_of(dedupe, name);
-                push_added_fields(&mut out, &outcome, labels.delimiter);
-                summary.count(line(), &outcome);
-            }
-            Err(reason) => {
-                let outcome = Err(reason);
+            // A bad record, or a name the tally never saw: labelled here, one by one.
+            None => {
+                let outcome = name.and_then(|name| label_of(dedupe, name));
                 push_added_fields(&mut out, &outcome, labels.delimiter);
                 summary.count(line(), &outcome);
             }
