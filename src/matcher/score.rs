@@ -53,6 +53,8 @@ pub enum Rule {
     Edit,
     /// One Korean or Chinese syllable in two romanizations (Chong / Jong, Pang / Bang).
     Syllable,
+    /// One word and its plural (Pearl / Pearls).
+    Plural,
     /// An initial against a word starting with it.
     Initial,
 }
@@ -69,6 +71,7 @@ impl Rule {
             Rule::Skeleton => "skeleton",
             Rule::Edit => "edit",
             Rule::Syllable => "syllable",
+            Rule::Plural => "plural",
             Rule::Initial => "initial",
         }
     }
@@ -135,6 +138,9 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         return Some((0.95, Rule::Article));
     }
     let abjad = a.abjad || b.abjad;
+    if !abjad && plural_of(a.folded, b.folded) {
+        return Some((PLURAL_SIMILARITY, Rule::Plural));
+    }
     if !abjad && same_syllable_but_voicing(a.folded, b.folded) {
         return Some((SYLLABLE_SIMILARITY, Rule::Syllable));
     }
@@ -219,6 +225,23 @@ fn same_syllable_but_voicing(a: &str, b: &str) -> bool {
         && matches!((onset_class(a), onset_class(b)), (Some((ca, ra)), Some((cb, rb))) if ca == cb && vowel_folded(ra).eq(vowel_folded(rb)))
 }
 
+/// One word the other with a plural s (Pearl / Pearls, Informatic / Informatics). Only
+/// after a consonant: names end in a vowel and s far more often than nouns do (Ilya /
+/// Ilyas, Hama / Hamas, Carlo / Carlos are other names).
+fn plural_of(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    short.len() >= PLURAL_MIN_LETTERS
+        && long.len() == short.len() + 1
+        && long.ends_with('s')
+        && long.starts_with(short)
+        && short.as_bytes().last().is_some_and(|&last| !fold::is_vowel(last) && last != b's')
+}
+
+/// The shortest singular the plural rule reads.
+const PLURAL_MIN_LETTERS: usize = 4;
+/// The similarity of a word and its plural: as good as equal.
+const PLURAL_SIMILARITY: f32 = 0.95;
+
 /// The longest word read as one syllable.
 const SYLLABLE_LETTERS: usize = 5;
 /// The similarity of one syllable in two romanizations.
@@ -294,7 +317,7 @@ const COVERED_MIN_WORDS: usize = 2;
 /// Equal, or different only as spellings of one word are.
 fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
     word_similarity(query, name).is_some_and(|(similarity, rule)| match rule {
-        Rule::Equal | Rule::Equivalent | Rule::Article => true,
+        Rule::Equal | Rule::Equivalent | Rule::Article | Rule::Plural => true,
         // Two consonants across scripts are too little: "City" meets الكويت (kt).
         Rule::Consonants => query.skeleton.len() >= 3,
         Rule::Skeleton | Rule::Edit | Rule::Syllable => similarity >= 0.9,
@@ -751,6 +774,20 @@ mod tests {
         assert_ne!(pair("Taesong", "Daesong"), Some(Rule::Syllable), "only one syllable");
         assert_ne!(pair("Song", "Sang"), Some(Rule::Syllable), "another vowel is another syllable");
         assert!(score("Paek Chong Sam", "Paek Jong Sam") > 0.85);
+    }
+
+    #[test]
+    fn a_noun_and_its_plural_pair_but_a_name_ending_in_a_vowel_and_s_does_not() {
+        let rule = |a: &str, b: &str| {
+            let (a, b) = (words(a), words(b));
+            word_similarity(&views(&a)[0], &views(&b)[0]).map(|(_, rule)| rule)
+        };
+        assert_eq!(rule("Pearl", "Pearls"), Some(Rule::Plural));
+        assert_eq!(rule("Informatics", "Informatic"), Some(Rule::Plural));
+        assert_ne!(rule("Ilya", "Ilyas"), Some(Rule::Plural));
+        assert_ne!(rule("Hama", "Hamas"), Some(Rule::Plural));
+        assert_ne!(rule("Pear", "Pearls"), Some(Rule::Plural));
+        assert!(score("Royal Pearls Trading", "Royal Pearl Trading") > 0.95);
     }
 
     #[test]

@@ -228,6 +228,7 @@ fn rule(rule: Rule) -> proto::Rule {
         Rule::Skeleton => proto::Rule::Skeleton,
         Rule::Edit => proto::Rule::Edit,
         Rule::Syllable => proto::Rule::Syllable,
+        Rule::Plural => proto::Rule::Plural,
         Rule::Initial => proto::Rule::Initial,
     }
 }
