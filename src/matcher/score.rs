@@ -650,8 +650,10 @@ fn same_person_structure(
     if query.len() < 2 || name.len() < 2 {
         return false;
     }
-    let shorter_paired = if query.len() <= name.len() { paired.query } else { paired.name };
-    if !shorter_paired.iter().all(|&p| p) {
+    // Titles and particles ("Shaykh", "Dr.", "de") are kept by one writer and dropped by
+    // another: only the shorter name's words of substance need a partner.
+    let (shorter, shorter_paired) = if query.len() <= name.len() { (query, paired.query) } else { (name, paired.name) };
+    if !shorter.iter().zip(shorter_paired).all(|(w, &p)| p || is_minor(w)) {
         return false;
     }
     let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
@@ -660,7 +662,8 @@ fn same_person_structure(
     // Anchors must agree: outright, or by a close spelling (Ihor / Igor); a shared
     // skeleton may carry one anchor (Sergey / Sergiy) but not both (Marial Chan is not
     // Mireille Chahine), and an initial none.
-    let anchor_pair = |q: usize| pairs.iter().find(|p| p.query == q && p.rule != Rule::Initial && p.similarity >= 0.8);
+    let anchor_pair =
+        |q: usize| pairs.iter().find(|p| p.query == q && p.rule != Rule::Initial && p.similarity >= ANCHOR_SIMILARITY);
     let skeleton_anchors =
         query_anchors.iter().filter_map(|&q| anchor_pair(q)).filter(|p| p.rule == Rule::Skeleton).count();
     if skeleton_anchors > 1 {
@@ -671,19 +674,33 @@ fn same_person_structure(
     let both_comma_form = query.iter().any(|w| w.surname) && name.iter().any(|w| w.surname);
     if both_comma_form {
         // "ALI, Hassan" and "HASSAN, Ali" name different people: family meets family.
-        return met == [Some(name_anchors[0]), Some(name_anchors[1])];
+        // The given name may meet the other's first given word even when that is a title
+        // ("TABATABAEI, Syed" / "TABATABA'I, Seyed Akbar").
+        let first_given = name.iter().position(|w| !w.surname);
+        return met[0] == Some(name_anchors[0]) && (met[1] == Some(name_anchors[1]) || met[1] == first_given);
     }
     matches!(met.as_slice(), [Some(a), Some(b)] if a != b && name_anchors.contains(a) && name_anchors.contains(b))
 }
 
-/// The family name's first word and the first given name, by position.
+/// The family name's first word and the first given name, by position. Written "FAMILY,
+/// Given", a title or a particle anchors only where nothing else can ("AL-HAMIDAWI, Shaykh
+/// 'Adnan" is anchored on Hamidawi and Adnan, "TABATABAEI, Syed" on its title); written
+/// in running order, the first and last words, whatever they are (Said is a name as
+/// often as a title).
 fn anchors(words: &[WordView<'_>]) -> Option<[usize; 2]> {
-    let family = words.iter().position(|w| w.surname);
-    match family {
-        Some(family) => words.iter().position(|w| !w.surname).map(|given| [family, given]),
+    let first = |surname: bool| {
+        let mut part = (0..words.len()).filter(|&i| words[i].surname == surname);
+        part.clone().find(|&i| !is_minor(&words[i])).or_else(|| part.next())
+    };
+    match first(true) {
+        Some(family) => first(false).map(|given| [family, given]),
         None => Some([0, words.len() - 1]),
     }
 }
+
+/// The least similarity of two words that anchor one person: a slip that keeps the first
+/// letter (Ihor / Igor, 0.82) anchors, one that changes it (Khalid / Walid, 0.80) does not.
+const ANCHOR_SIMILARITY: f32 = 0.81;
 
 /// The factor for a query with a legal form scored against a person's name.
 const LEGAL_FORM_ON_PERSON: f32 = 0.8;
@@ -798,6 +815,28 @@ mod tests {
     #[test]
     fn one_article_meets_another() {
         assert!(score("Ur-Rahman Trust", "Ar-Rahman Trust") > 0.9);
+    }
+
+    /// A person's name as the scorer sees it: the words before a comma are the family name.
+    fn person_score(a: &str, b: &str) -> f32 {
+        let (a_words, b_words) = (words(a), words(b));
+        let (mut a_views, mut b_views) = (views(&a_words), views(&b_words));
+        for (text, views) in [(a, &mut a_views), (b, &mut b_views)] {
+            let family = usize::from(crate::matcher::index::surname_words(text));
+            views.iter_mut().take(family).for_each(|w| w.surname = true);
+        }
+        align(&a_views, &b_views, true).score
+    }
+
+    #[test]
+    fn a_title_or_particle_neither_anchors_a_person_nor_needs_a_partner() {
+        let titled = person_score("AL-HAMIDAWI, Shaykh Adnan", "AL HAMEEDAWI, Adnan Younus Jasim");
+        let untitled = person_score("AL-HAMIDAWI, Adnan", "AL HAMEEDAWI, Adnan Younus Jasim");
+        assert!(titled > 0.85 && (titled - untitled).abs() < 0.05, "{titled} vs {untitled}");
+        // Only a title where the given name goes: it anchors.
+        assert!(person_score("TABATABAEI, Syed", "TABATABAEI, Seyed Akbar") > 0.85);
+        // A slip that changes the first letter anchors nothing: Khalid is not Walid.
+        assert!(person_score("KHALED AL-CAMBODI, Abu", "AL-WALID, Abu") < 0.8);
     }
 
     #[test]
