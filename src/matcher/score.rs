@@ -422,7 +422,10 @@ pub fn align_with(
     if person && query.iter().any(|w| w.class == WordClass::LegalForm) {
         score *= LEGAL_FORM_ON_PERSON;
     }
-    if person && same_person_structure(query, name, pairs, &paired) {
+    if person
+        && (same_person_structure(query, name, pairs, &paired)
+            || same_person_but_second_family_name(query, name, pairs, &paired))
+    {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
     score
@@ -682,6 +685,46 @@ fn same_person_structure(
     matches!(met.as_slice(), [Some(a), Some(b)] if a != b && name_anchors.contains(a) && name_anchors.contains(b))
 }
 
+/// Spanish and Portuguese names carry two family names, and the second (the mother's, or
+/// a husband's after "de") is the one writers change: "JASSO SERRATOS, Oscar Arturo" is
+/// "JASSO ROCHA, Oscar Arturo". Both written "FAMILY, Given", the first family names
+/// meet, every given name (two at least) meets, and what is left on either side is at
+/// most one later family name.
+fn same_person_but_second_family_name(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    pairs: &[WordPair],
+    paired: &Paired<'_>,
+) -> bool {
+    let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
+        return false;
+    };
+    let substance =
+        |words: &[WordView<'_>], surname: bool| words.iter().filter(|w| w.surname == surname && !is_minor(w)).count();
+    let double_family = substance(query, true) >= 2 && substance(name, true) >= 2;
+    let given_names = substance(query, false) >= MIN_GIVEN_NAMES && substance(name, false) >= MIN_GIVEN_NAMES;
+    // Only a later family name of substance may go without a partner, one on each side.
+    let left_over = |words: &[WordView<'_>], paired: &[bool], family: usize| {
+        let mut unpaired = words.iter().enumerate().zip(paired).filter(|((_, w), &p)| !p && !is_minor(w));
+        match (unpaired.next(), unpaired.next()) {
+            (None, _) => true,
+            (Some(((i, w), _)), None) => w.surname && i != family,
+            _ => false,
+        }
+    };
+    let families_meet = pairs
+        .iter()
+        .any(|p| p.query == query_anchors[0] && p.name == name_anchors[0] && p.similarity >= ANCHOR_SIMILARITY);
+    double_family
+        && given_names
+        && families_meet
+        && left_over(query, paired.query, query_anchors[0])
+        && left_over(name, paired.name, name_anchors[0])
+}
+
+/// The fewest given names that, all meeting, tell one person from a relative.
+const MIN_GIVEN_NAMES: usize = 2;
+
 /// The family name's first word and the first given name, by position. Written "FAMILY,
 /// Given", a title or a particle anchors only where nothing else can ("AL-HAMIDAWI, Shaykh
 /// 'Adnan" is anchored on Hamidawi and Adnan, "TABATABAEI, Syed" on its title); written
@@ -837,6 +880,16 @@ mod tests {
         assert!(person_score("TABATABAEI, Syed", "TABATABAEI, Seyed Akbar") > 0.85);
         // A slip that changes the first letter anchors nothing: Khalid is not Walid.
         assert!(person_score("KHALED AL-CAMBODI, Abu", "AL-WALID, Abu") < 0.8);
+    }
+
+    #[test]
+    fn a_second_family_name_may_change_when_every_given_name_meets() {
+        assert!(person_score("JASSO SERRATOS, Oscar Arturo", "JASSO ROCHA, Oscar Arturo") > 0.85);
+        assert!(person_score("ARAMBULA DE FLORES, Luz Rocio", "ARAMBULA GARCIA, Luz Rocio") > 0.85);
+        // One given name, another given name or another first family name: relatives.
+        assert!(person_score("JASSO SERRATOS, Oscar", "JASSO ROCHA, Oscar") < 0.82);
+        assert!(person_score("JASSO SERRATOS, Oscar Arturo", "JASSO ROCHA, Pedro Arturo") < 0.82);
+        assert!(person_score("SERRATOS JASSO, Oscar Arturo", "ROCHA JASSO, Oscar Arturo") < 0.82);
     }
 
     #[test]
