@@ -8,7 +8,7 @@
 //! different entities (sibling companies "... 46B LLC" / "... 64E LLC").
 
 use super::edit;
-use super::words::{is_registration_form, WordClass};
+use super::words::{is_compound_given_prefix, is_registration_form, WordClass};
 use crate::normalize::fold;
 
 /// One word as the scorer sees it.
@@ -667,22 +667,29 @@ fn same_person_structure(
     // Mireille Chahine), and an initial none.
     let anchor_pair =
         |q: usize| pairs.iter().find(|p| p.query == q && p.rule != Rule::Initial && p.similarity >= ANCHOR_SIMILARITY);
-    let skeleton_anchors =
-        query_anchors.iter().filter_map(|&q| anchor_pair(q)).filter(|p| p.rule == Rule::Skeleton).count();
-    if skeleton_anchors > 1 {
-        return false;
-    }
+    let skeleton = |q: usize| anchor_pair(q).is_some_and(|p| p.rule == Rule::Skeleton);
     let partner = |q: usize| anchor_pair(q).map(|p| p.name);
-    let met: Vec<Option<usize>> = query_anchors.iter().map(|&q| partner(q)).collect();
+    let [query_family, query_given] = query_anchors;
     let both_comma_form = query.iter().any(|w| w.surname) && name.iter().any(|w| w.surname);
     if both_comma_form {
         // "ALI, Hassan" and "HASSAN, Ali" name different people: family meets family.
         // The given name may meet the other's first given word even when that is a title
-        // ("TABATABAEI, Syed" / "TABATABA'I, Seyed Akbar").
+        // ("TABATABAEI, Syed" / "TABATABA'I, Seyed Akbar"), or either side's given name
+        // after a leading Muhammad ("AJILI, Sa'id" / "AJILY, Mohammed Saeed").
         let first_given = name.iter().position(|w| !w.surname);
-        return met[0] == Some(name_anchors[0]) && (met[1] == Some(name_anchors[1]) || met[1] == first_given);
+        let name_given = [Some(name_anchors[1]), first_given, after_compound_prefix(name, name_anchors[1])];
+        let family_met = partner(query_family) == Some(name_anchors[0]);
+        return family_met
+            && [Some(query_given), after_compound_prefix(query, query_given)].into_iter().flatten().any(|given| {
+                let met = partner(given);
+                met.is_some() && name_given.contains(&met) && !(skeleton(query_family) && skeleton(given))
+            });
     }
-    matches!(met.as_slice(), [Some(a), Some(b)] if a != b && name_anchors.contains(a) && name_anchors.contains(b))
+    if skeleton(query_family) && skeleton(query_given) {
+        return false;
+    }
+    let met = [partner(query_family), partner(query_given)];
+    matches!(met, [Some(a), Some(b)] if a != b && name_anchors.contains(&a) && name_anchors.contains(&b))
 }
 
 /// Spanish and Portuguese names carry two family names, and the second (the mother's, or
@@ -739,6 +746,14 @@ fn anchors(words: &[WordView<'_>]) -> Option<[usize; 2]> {
         Some(family) => first(false).map(|given| [family, given]),
         None => Some([0, words.len() - 1]),
     }
+}
+
+/// The given name after a leading Muhammad ("AJILY, Mohammed Saeed" gives Saeed): writers
+/// who drop the Muhammad of a compound given name anchor the name there.
+fn after_compound_prefix(words: &[WordView<'_>], given: usize) -> Option<usize> {
+    // Any given word, even one read as a title: Saeed folds to Sayed.
+    let next = words.get(given + 1).filter(|w| !w.surname)?;
+    (is_compound_given_prefix(words[given].folded) && next.class != WordClass::Stop).then_some(given + 1)
 }
 
 /// The least similarity of two words that anchor one person: a slip that keeps the first
@@ -890,6 +905,15 @@ mod tests {
         assert!(person_score("JASSO SERRATOS, Oscar", "JASSO ROCHA, Oscar") < 0.82);
         assert!(person_score("JASSO SERRATOS, Oscar Arturo", "JASSO ROCHA, Pedro Arturo") < 0.82);
         assert!(person_score("SERRATOS JASSO, Oscar Arturo", "ROCHA JASSO, Oscar Arturo") < 0.82);
+    }
+
+    #[test]
+    fn a_leading_muhammad_may_be_dropped_from_a_compound_given_name() {
+        assert!(person_score("AJILI, Said", "AJILY, Mohammed Saeed") > 0.85);
+        assert!(person_score("SAEED, Mohammad Talha", "SAEED, Talha") > 0.85);
+        assert!(person_score("KASSIR, Mohammed Jaafar", "QASIR, Muhammad") > 0.85, "Muhammad itself still anchors");
+        assert!(person_score("SAEED, Mohammad Talha", "SAEED, Mohammad Ali") < 0.82);
+        assert!(person_score("SAEED, Talha", "SAEED, Ali Talha") < 0.82, "only Muhammad is dropped");
     }
 
     #[test]

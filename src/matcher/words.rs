@@ -59,6 +59,18 @@ pub fn class_of_folded(word: &str) -> WordClass {
     classes.get(word).copied().unwrap_or(WordClass::Content)
 }
 
+/// Whether a folded word is Muhammad in one of its spellings: the first of many compound
+/// given names (Mohammed Saeed, Mohammad Reza), which writers often drop.
+pub fn is_compound_given_prefix(folded: &str) -> bool {
+    static FOLDED: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
+    FOLDED
+        .get_or_init(|| COMPOUND_GIVEN_PREFIXES.iter().map(|w| crate::normalize::fold::fold_word(w)).collect())
+        .contains(folded)
+}
+
+const COMPOUND_GIVEN_PREFIXES: &[&str] =
+    &["muhammad", "muhammed", "mohammad", "mohammed", "mohamad", "mohamed", "muhamad", "muhamed", "mohd", "muhd"];
+
 const STOP: &[&str] = &[
     "the", "of", "and", "for", "in", "on", "to", "a", "de", "del", "della", "des", "du", "di", "da", "do", "dos",
     "das", "la", "le", "les", "los", "las", "lo", "y", "e", "et", "und", "der", "die", "van", "von", "fur", "per",
