@@ -307,7 +307,10 @@ pub fn strip_article(word: &str) -> Option<&str> {
 /// them ("NAEEM, Umair" against "SHEIKH, Umair Naeem" and its aliases) is that entity's
 /// more often than a query with a word no name of it holds.
 pub fn covered_by(query: &[WordView<'_>], names: &[Vec<WordView<'_>>]) -> bool {
-    let substance: Vec<&WordView<'_>> = query.iter().filter(|w| !is_minor(w)).collect();
+    // Muhammad is the given name of so many that an entity holding it proves nothing:
+    // "ISHAQ, Mohammed" is not every Ishaq with a Mohammad among his names.
+    let substance: Vec<&WordView<'_>> =
+        query.iter().filter(|w| !is_minor(w) && !is_compound_given_prefix(w.folded)).collect();
     substance.len() >= COVERED_MIN_WORDS && substance.iter().all(|q| names.iter().flatten().any(|n| meets_nearly(q, n)))
 }
 
@@ -937,8 +940,12 @@ mod tests {
         let covered = [views(&first), views(&second)];
         assert!(covered_by(&views(&query), &covered));
         assert!(!covered_by(&views(&query), &[views(&first), views(&other)]));
-        // A single word of substance proves nothing.
+        // A single word of substance proves nothing, nor does Muhammad beside it.
         assert!(!covered_by(&views(&words("Umair")), &covered));
+        let ishak = words("Hamza Mohammad Ishak");
+        let held = [views(&ishak)];
+        assert!(!covered_by(&views(&words("Ishaq Mohammed")), &held));
+        assert!(covered_by(&views(&words("Ishaq Hamza")), &held));
     }
 
     #[test]
