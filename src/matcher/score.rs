@@ -148,10 +148,13 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     let bare_consonants = abjad && short.folded.len() == 2 && short.folded == short.skeleton && long.folded.len() <= 4;
     let same_skeleton = (a.skeleton == b.skeleton || leading_waw) && (short.folded.len() >= 3 || bare_consonants);
     // One edit distance serves both the typo rule and the skeleton rule's vowel check;
-    // it is computed only when one of them can use it.
+    // it is computed only when one of them can use it: the typo rule only when the words
+    // may be within `allowed` edits (their lengths and letters say when they cannot).
     let allowed = allowed_edits(a.folded, b.folded);
-    let distance = (same_skeleton || a.folded.len().abs_diff(b.folded.len()) <= allowed)
-        .then(|| edit::osa_distance(a.folded.as_bytes(), b.folded.as_bytes()));
+    let (a_bytes, b_bytes) = (a.folded.as_bytes(), b.folded.as_bytes());
+    let typo_possible =
+        a_bytes.len().abs_diff(b_bytes.len()) <= allowed && !edit::surely_farther_than(a_bytes, b_bytes, allowed);
+    let distance = (same_skeleton || typo_possible).then(|| edit::osa_distance(a_bytes, b_bytes));
     let edit = distance.and_then(|d| edit_similarity(a.folded, b.folded, d, allowed));
     // Two consonants are little to go on: also ask for a close spelling or, across
     // scripts, the same first letter (قصي / Qusay, not سوئد / Assad).
