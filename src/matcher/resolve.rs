@@ -241,7 +241,9 @@ impl Matcher {
         prepared: &PreparedQuery,
         lookalikes: Option<&WordLookalikes>,
     ) -> Vec<Scored> {
-        let mut candidates = self.word_candidates(prepared, lookalikes);
+        // One scratch for the query: the candidate stage's joined words are aligning's.
+        let mut scratch = AlignScratch::default();
+        let mut candidates = self.word_candidates(prepared, lookalikes, &mut scratch);
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
         candidates.extend(loose_hits.iter().copied());
@@ -252,7 +254,6 @@ impl Matcher {
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
         let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-        let mut scratch = AlignScratch::default();
         let mut name_views = Vec::new();
         for id in candidates {
             let name = &self.index.names[id as usize];
@@ -321,7 +322,12 @@ impl Matcher {
     }
 
     /// Names sharing a word (or a spelling of one) with the query, most evidence first.
-    fn word_candidates(&self, prepared: &PreparedQuery, lookalikes: Option<&WordLookalikes>) -> Vec<u32> {
+    fn word_candidates(
+        &self,
+        prepared: &PreparedQuery,
+        lookalikes: Option<&WordLookalikes>,
+        scratch: &mut AlignScratch,
+    ) -> Vec<u32> {
         let mut evidence: HashMap<u32, f32> = HashMap::default();
         // Room for the pool and one rare word's postings beyond it, so it never rehashes.
         evidence.reserve(EVIDENCE_LIMIT + RARE_POSTINGS);
@@ -360,7 +366,7 @@ impl Matcher {
                 *evidence.entry(id).or_default() += gain;
             }
         }
-        self.joined_word_candidates(prepared, &mut evidence);
+        self.joined_word_candidates(prepared, &mut evidence, scratch);
         if evidence.is_empty() && !common.is_empty() {
             common.sort_unstable_by_key(|&(len, word, _)| (len, word));
             let rarest: Vec<(usize, u32)> = common.iter().map(|&(len, word, _)| (len, word)).collect();
@@ -400,17 +406,22 @@ impl Matcher {
 
     /// Names holding, as one word, two adjacent query words joined ("Abu Bakr" finds
     /// "Abubakr"; رحمت الله finds "Rahmatullah" by its consonants).
-    fn joined_word_candidates(&self, prepared: &PreparedQuery, evidence: &mut HashMap<u32, f32>) {
+    /// `scratch` remembers the joined words' folds for aligning the candidates.
+    fn joined_word_candidates(
+        &self,
+        prepared: &PreparedQuery,
+        evidence: &mut HashMap<u32, f32>,
+        scratch: &mut AlignScratch,
+    ) {
         for i in 0..prepared.folded.len().saturating_sub(1) {
-            let joined = fold::fold_word(&[prepared.folded[i].as_str(), &prepared.folded[i + 1]].concat());
-            let skeleton = fold::skeleton(&joined);
+            let (joined, skeleton) = scratch.joined(&prepared.folded[i], &prepared.folded[i + 1]);
             let weight = prepared.weights[i] + prepared.weights[i + 1];
             // Between Latin spellings a joined word is looked up as it is; across scripts
             // it may differ in its vowels, so its spellings are probed too.
             let words = if prepared.analyzed.abjad {
-                self.index.similar_words(&joined, &skeleton)
+                self.index.similar_words(joined, skeleton)
             } else {
-                self.index.lookup_word(&joined).into_iter().collect()
+                self.index.lookup_word(joined).into_iter().collect()
             };
             for word in words {
                 let vocab = &self.index.words[word as usize];
@@ -663,12 +674,21 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
 /// than legal forms, when they are one word of 3 to 8 letters, or a few short words that
 /// join to one ("ISIL K").
 fn query_acronym(words: &[String]) -> Option<String> {
-    let content: Vec<&String> =
-        words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content).collect();
-    let joined: String = content.iter().map(|w| w.as_str()).collect();
-    let short_words = content.len() == 1 || content.iter().all(|w| w.len() <= 4);
-    let fits = (3..=8).contains(&joined.len()) && joined.bytes().all(|b| b.is_ascii_alphabetic());
-    (short_words && fits).then_some(joined)
+    const LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
+    let mut joined = String::new();
+    let (mut content, mut all_short) = (0, true);
+    for word in words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content) {
+        joined.push_str(word);
+        // Too long or not all letters already: no later word can mend it, and most
+        // queries are found out before all their words are folded to be classed.
+        if joined.len() > *LETTERS.end() || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        content += 1;
+        all_short &= word.len() <= 4;
+    }
+    let short_words = content == 1 || all_short;
+    (short_words && LETTERS.contains(&joined.len())).then_some(joined)
 }
 
 /// Every way of cutting an acronym into three or more pieces, at least one of them longer

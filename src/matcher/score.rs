@@ -351,6 +351,15 @@ pub struct AlignScratch {
     pairs: Vec<WordPair>,
 }
 
+impl AlignScratch {
+    /// `fold::fold_word` of two words joined, and its skeleton, remembered for the names
+    /// this scratch serves: the candidate stage looks up the query's adjacent words
+    /// joined, and aligning its candidates folds the same pairs again.
+    pub fn joined(&mut self, first: &str, second: &str) -> (&str, &str) {
+        self.joins.get(first, second)
+    }
+}
+
 /// The score of [`align`], with the similarity of query word `qi` and name word `ni`
 /// given by the caller, which must equal `word_similarity` of the two: resolve remembers
 /// it across the candidates of one query, which share many words. `scratch` is meant to
