@@ -374,12 +374,11 @@ impl Matcher {
                 evidence.insert(id, 0.0);
             }
         }
-        let by_evidence = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        let mut ranked: Vec<(u32, f32)> = evidence.into_iter().collect();
+        let mut ranked: Vec<u64> = evidence.into_iter().map(|(id, gain)| evidence_rank(id, gain)).collect();
         // Common words can lift a candidate only so far: they are weighed for the best
         // few hundred, looked up word by word in a small map.
         if ranked.len() > COMMON_WORD_POOL {
-            ranked.select_nth_unstable_by(COMMON_WORD_POOL, by_evidence);
+            ranked.select_nth_unstable(COMMON_WORD_POOL);
             ranked.truncate(COMMON_WORD_POOL);
         }
         let mut common_gain: HashMap<u32, f32> = HashMap::default();
@@ -391,17 +390,18 @@ impl Matcher {
             // word list before reading any lets the CPU overlap the cache misses, which
             // were most of this loop's time at a million names.
             let word_lists: Vec<&[u32]> =
-                ranked.iter().map(|&(id, _)| self.index.words_of(&self.index.names[id as usize])).collect();
-            for ((_, score), words) in ranked.iter_mut().zip(word_lists) {
-                *score += words.iter().filter_map(|word| common_gain.get(word)).sum::<f32>();
+                ranked.iter().map(|&rank| self.index.words_of(&self.index.names[ranked_id(rank) as usize])).collect();
+            for (rank, words) in ranked.iter_mut().zip(word_lists) {
+                let (id, score) = (ranked_id(*rank), ranked_evidence(*rank));
+                *rank = evidence_rank(id, score + words.iter().filter_map(|word| common_gain.get(word)).sum::<f32>());
             }
         }
         if ranked.len() > SCORED_CANDIDATES {
-            ranked.select_nth_unstable_by(SCORED_CANDIDATES, by_evidence);
+            ranked.select_nth_unstable(SCORED_CANDIDATES);
             ranked.truncate(SCORED_CANDIDATES);
         }
-        ranked.sort_unstable_by(by_evidence);
-        ranked.into_iter().map(|(id, _)| id).collect()
+        ranked.sort_unstable();
+        ranked.into_iter().map(ranked_id).collect()
     }
 
     /// Names holding, as one word, two adjacent query words joined ("Abu Bakr" finds
@@ -660,6 +660,39 @@ impl PairSimilarities {
     }
 }
 
+/// A candidate name and its evidence as one integer that sorts it into place, smallest
+/// first: most evidence first (in `f32::total_cmp`'s order), then the lowest name id.
+/// Ids are unique, so the order is total. Selecting the best few hundred candidates by a
+/// comparison of two fields through a closure was a twentieth of resolve's instructions.
+fn evidence_rank(id: u32, evidence: f32) -> u64 {
+    (u64::from(!total_order_bits(evidence.to_bits())) << 32) | u64::from(id)
+}
+
+/// The name id of an [`evidence_rank`].
+fn ranked_id(rank: u64) -> u32 {
+    rank as u32
+}
+
+/// The evidence of an [`evidence_rank`], bit for bit.
+fn ranked_evidence(rank: u64) -> f32 {
+    let signed_order = !((rank >> 32) as u32) ^ SIGN_BIT;
+    f32::from_bits(signed_order ^ negative_rest(signed_order))
+}
+
+const SIGN_BIT: u32 = 0x8000_0000;
+
+/// `f32::total_cmp`'s order as an unsigned integer's: total_cmp compares the bits as a
+/// signed integer with a negative's other bits flipped; flipping the sign bit too makes
+/// that the unsigned order.
+fn total_order_bits(bits: u32) -> u32 {
+    bits ^ negative_rest(bits) ^ SIGN_BIT
+}
+
+/// All bits but the sign for a negative, none for a positive.
+fn negative_rest(bits: u32) -> u32 {
+    ((bits as i32 >> 31) as u32) >> 1
+}
+
 fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
     match best.get(&scored.entity) {
         Some(current)
@@ -786,6 +819,35 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         text.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn evidence_ranks_most_first_then_lowest_id() {
+        let by_evidence = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let values = [
+            0.0,
+            -0.0,
+            1.5,
+            -1.5,
+            0.25,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            1e-40,
+            -1e-40,
+            f32::NAN,
+            -f32::NAN,
+        ];
+        let candidates: Vec<(u32, f32)> =
+            values.iter().enumerate().flat_map(|(i, &v)| [(i as u32, v), (100 - i as u32, v)]).collect();
+        for a in &candidates {
+            for b in &candidates {
+                assert_eq!(evidence_rank(a.0, a.1).cmp(&evidence_rank(b.0, b.1)), by_evidence(a, b), "{a:?} / {b:?}");
+            }
+            let rank = evidence_rank(a.0, a.1);
+            assert_eq!((ranked_id(rank), ranked_evidence(rank).to_bits()), (a.0, a.1.to_bits()));
+        }
     }
 
     #[test]
