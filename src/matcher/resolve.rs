@@ -6,7 +6,7 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
 use super::lookalikes::WordLookalikes;
-use super::score::{align, align_with, covered_by, word_similarity, AlignScratch, Alignment, Rule, WordView};
+use super::score::{align, align_with, covered_by_with, word_similarity, AlignScratch, Alignment, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
 use crate::aliases::EntityType;
@@ -110,8 +110,10 @@ impl Matcher {
         let strict_hits = self.strict_hits(query, name.strict_key());
         let prepared = self.prepare(name);
         let scored = if strict_hits.is_empty() {
-            let mut fuzzy = self.fuzzy_hits(query, &prepared, lookalikes);
-            self.lift_covered(&prepared, &mut fuzzy, threshold);
+            // Word pairs scored for the candidates are mostly those coverage asks about.
+            let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
+            let mut fuzzy = self.fuzzy_hits(query, &prepared, lookalikes, &mut similarities);
+            self.lift_covered(&prepared, &mut fuzzy, threshold, &mut similarities);
             fuzzy
         } else {
             strict_hits
@@ -155,7 +157,8 @@ impl Matcher {
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
         let mut best: HashMap<u32, Scored> = HashMap::default();
-        for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared, lookalikes)) {
+        let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
+        for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared, lookalikes, &mut similarities)) {
             keep_best(&mut best, scored);
         }
         let mut scored: Vec<Scored> = best.into_values().collect();
@@ -240,6 +243,7 @@ impl Matcher {
         query: &Query<'_>,
         prepared: &PreparedQuery,
         lookalikes: Option<&WordLookalikes>,
+        similarities: &mut PairSimilarities,
     ) -> Vec<Scored> {
         // One scratch for the query: the candidate stage's joined words are aligning's.
         let mut scratch = AlignScratch::default();
@@ -253,7 +257,6 @@ impl Matcher {
         self.index.warm_names(&candidates);
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
-        let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
         let mut name_views = Vec::new();
         for id in candidates {
             let name = &self.index.names[id as usize];
@@ -301,21 +304,31 @@ impl Matcher {
     /// every word of the query between them, when the best name alone fell short because
     /// it lacks a word another name has. The margin still applies: two such entities are
     /// ambiguous.
-    fn lift_covered(&self, prepared: &PreparedQuery, scored: &mut [Scored], threshold: f64) {
+    /// `similarities` is the query's pair memo.
+    fn lift_covered(
+        &self,
+        prepared: &PreparedQuery,
+        scored: &mut [Scored],
+        threshold: f64,
+        similarities: &mut PairSimilarities,
+    ) {
         let lifted = threshold + COVERED_LIFT;
         let query_views = prepared.views();
         for candidate in scored.iter_mut() {
             if candidate.method != Method::Fuzzy || candidate.score < COVERED_FLOOR || candidate.score >= lifted {
                 continue;
             }
-            let names: Vec<Vec<WordView<'_>>> = self
+            let names: Vec<&IndexedName> = self
                 .index
                 .names_beside(candidate.name)
                 .map(|id| &self.index.names[id as usize])
                 .filter(|name| !name.exact_only)
-                .map(|name| self.name_views(name))
                 .collect();
-            if covered_by(&query_views, &names) {
+            let views: Vec<Vec<WordView<'_>>> = names.iter().map(|name| self.name_views(name)).collect();
+            let covered = covered_by_with(&query_views, &views, |qi, k, j| {
+                similarities.get(qi, self.index.words_of(names[k])[j], &query_views[qi], &views[k][j])
+            });
+            if covered {
                 candidate.score = lifted;
             }
         }
@@ -653,9 +666,10 @@ impl PairSimilarities {
 
     /// `word_similarity` of query word `qi` and a name word, the vocabulary word `word`.
     /// A name word's view is its vocabulary entry plus the name's script and surname
-    /// flags, so those are part of the key.
+    /// flags; the similarity reads the script, so it is part of the key (the surname
+    /// flag is not: a given name and a family name spelled alike are one pair).
     fn get(&mut self, qi: usize, word: u32, query: &WordView<'_>, name: &WordView<'_>) -> Option<(f32, Rule)> {
-        let key = (u64::from(word) << 32) | ((qi as u64) << 2) | (u64::from(name.abjad) << 1) | u64::from(name.surname);
+        let key = (u64::from(word) << 32) | ((qi as u64) << 1) | u64::from(name.abjad);
         *self.0.entry(key).or_insert_with(|| word_similarity(query, name))
     }
 }

@@ -287,16 +287,34 @@ pub fn strip_article(word: &str) -> Option<&str> {
 /// them ("NAEEM, Umair" against "SHEIKH, Umair Naeem" and its aliases) is that entity's
 /// more often than a query with a word no name of it holds.
 pub fn covered_by(query: &[WordView<'_>], names: &[Vec<WordView<'_>>]) -> bool {
-    let substance: Vec<&WordView<'_>> = query.iter().filter(|w| !is_minor(w)).collect();
-    substance.len() >= COVERED_MIN_WORDS && substance.iter().all(|q| names.iter().flatten().any(|n| meets_nearly(q, n)))
+    covered_by_with(query, names, |qi, k, j| word_similarity(&query[qi], &names[k][j]))
+}
+
+/// [`covered_by`], with the similarity of query word `qi` and word `j` of name `k` given
+/// by the caller, which must equal `word_similarity` of the two: resolve remembers it
+/// across a query's names, and the names an entity is checked with were mostly scored.
+pub fn covered_by_with(
+    query: &[WordView<'_>],
+    names: &[Vec<WordView<'_>>],
+    mut pair_similarity: impl FnMut(usize, usize, usize) -> Option<(f32, Rule)>,
+) -> bool {
+    let substance: Vec<usize> = (0..query.len()).filter(|&qi| !is_minor(&query[qi])).collect();
+    substance.len() >= COVERED_MIN_WORDS
+        && substance.iter().all(|&qi| {
+            names
+                .iter()
+                .enumerate()
+                .any(|(k, name)| (0..name.len()).any(|j| meets_nearly(&query[qi], pair_similarity(qi, k, j))))
+        })
 }
 
 /// Fewest words of substance a query needs before coverage says anything.
 const COVERED_MIN_WORDS: usize = 2;
 
-/// Equal, or different only as spellings of one word are.
-fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
-    word_similarity(query, name).is_some_and(|(similarity, rule)| match rule {
+/// Equal, or different only as spellings of one word are: `similarity` is the query
+/// word's with a name word.
+fn meets_nearly(query: &WordView<'_>, similarity: Option<(f32, Rule)>) -> bool {
+    similarity.is_some_and(|(similarity, rule)| match rule {
         Rule::Equal | Rule::Equivalent | Rule::Article => true,
         // Two consonants across scripts are too little: "City" meets الكويت (kt).
         Rule::Consonants => query.skeleton.len() >= 3,
