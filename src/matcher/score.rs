@@ -207,9 +207,13 @@ fn same_syllable_but_voicing(a: &str, b: &str) -> bool {
         Some((class, &word[1..]))
     }
     fn one_syllable(word: &str) -> bool {
+        // The length first: most words are longer, and every word pair asks this.
+        if word.len() > SYLLABLE_LETTERS {
+            return false;
+        }
         let vowel_runs = word.as_bytes().windows(2).filter(|w| !fold::is_vowel(w[0]) && fold::is_vowel(w[1])).count();
         let starts_with_consonant = word.as_bytes().first().is_some_and(|&b| !fold::is_vowel(b));
-        word.len() <= SYLLABLE_LETTERS && vowel_runs == 1 && starts_with_consonant
+        vowel_runs == 1 && starts_with_consonant
     }
     // Two-letter words are never folded (Jo stays jo while Cho becomes shu): the vowels
     // of what follows the onset are compared folded.
