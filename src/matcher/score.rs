@@ -154,10 +154,13 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     let bare_consonants = abjad && short.folded.len() == 2 && short.folded == short.skeleton && long.folded.len() <= 4;
     let same_skeleton = (a.skeleton == b.skeleton || leading_waw) && (short.folded.len() >= 3 || bare_consonants);
     // One edit distance serves both the typo rule and the skeleton rule's vowel check;
-    // it is computed only when one of them can use it.
+    // it is computed only when one of them can use it: the typo rule only when the words
+    // may be within `allowed` edits (their lengths and letters say when they cannot).
     let allowed = allowed_edits(a.folded, b.folded);
-    let distance = (same_skeleton || a.folded.len().abs_diff(b.folded.len()) <= allowed)
-        .then(|| edit::osa_distance(a.folded.as_bytes(), b.folded.as_bytes()));
+    let (a_bytes, b_bytes) = (a.folded.as_bytes(), b.folded.as_bytes());
+    let typo_possible =
+        a_bytes.len().abs_diff(b_bytes.len()) <= allowed && !edit::surely_farther_than(a_bytes, b_bytes, allowed);
+    let distance = (same_skeleton || typo_possible).then(|| edit::osa_distance(a_bytes, b_bytes));
     let edit = distance.and_then(|d| edit_similarity(a.folded, b.folded, d, allowed));
     // Two consonants are little to go on: also ask for a close spelling or, across
     // scripts, the same first letter (قصي / Qusay, not سوئد / Assad).
@@ -210,9 +213,13 @@ fn same_syllable_but_voicing(a: &str, b: &str) -> bool {
         Some((class, &word[1..]))
     }
     fn one_syllable(word: &str) -> bool {
+        // The length first: most words are longer, and every word pair asks this.
+        if word.len() > SYLLABLE_LETTERS {
+            return false;
+        }
         let vowel_runs = word.as_bytes().windows(2).filter(|w| !fold::is_vowel(w[0]) && fold::is_vowel(w[1])).count();
         let starts_with_consonant = word.as_bytes().first().is_some_and(|&b| !fold::is_vowel(b));
-        word.len() <= SYLLABLE_LETTERS && vowel_runs == 1 && starts_with_consonant
+        vowel_runs == 1 && starts_with_consonant
     }
     // Two-letter words are never folded (Jo stays jo while Cho becomes shu): the vowels
     // of what follows the onset are compared folded.
@@ -307,19 +314,37 @@ pub fn strip_article(word: &str) -> Option<&str> {
 /// them ("NAEEM, Umair" against "SHEIKH, Umair Naeem" and its aliases) is that entity's
 /// more often than a query with a word no name of it holds.
 pub fn covered_by(query: &[WordView<'_>], names: &[Vec<WordView<'_>>]) -> bool {
+    covered_by_with(query, names, |qi, k, j| word_similarity(&query[qi], &names[k][j]))
+}
+
+/// [`covered_by`], with the similarity of query word `qi` and word `j` of name `k` given
+/// by the caller, which must equal `word_similarity` of the two: resolve remembers it
+/// across a query's names, and the names an entity is checked with were mostly scored.
+pub fn covered_by_with(
+    query: &[WordView<'_>],
+    names: &[Vec<WordView<'_>>],
+    mut pair_similarity: impl FnMut(usize, usize, usize) -> Option<(f32, Rule)>,
+) -> bool {
     // Muhammad is the given name of so many that an entity holding it proves nothing:
     // "ISHAQ, Mohammed" is not every Ishaq with a Mohammad among his names.
-    let substance: Vec<&WordView<'_>> =
-        query.iter().filter(|w| !is_minor(w) && !is_compound_given_prefix(w.folded)).collect();
-    substance.len() >= COVERED_MIN_WORDS && substance.iter().all(|q| names.iter().flatten().any(|n| meets_nearly(q, n)))
+    let substance: Vec<usize> =
+        (0..query.len()).filter(|&qi| !is_minor(&query[qi]) && !is_compound_given_prefix(query[qi].folded)).collect();
+    substance.len() >= COVERED_MIN_WORDS
+        && substance.iter().all(|&qi| {
+            names
+                .iter()
+                .enumerate()
+                .any(|(k, name)| (0..name.len()).any(|j| meets_nearly(&query[qi], pair_similarity(qi, k, j))))
+        })
 }
 
 /// Fewest words of substance a query needs before coverage says anything.
 const COVERED_MIN_WORDS: usize = 2;
 
-/// Equal, or different only as spellings of one word are.
-fn meets_nearly(query: &WordView<'_>, name: &WordView<'_>) -> bool {
-    word_similarity(query, name).is_some_and(|(similarity, rule)| match rule {
+/// Equal, or different only as spellings of one word are: `similarity` is the query
+/// word's with a name word.
+fn meets_nearly(query: &WordView<'_>, similarity: Option<(f32, Rule)>) -> bool {
+    similarity.is_some_and(|(similarity, rule)| match rule {
         Rule::Equal | Rule::Equivalent | Rule::Article | Rule::Plural => true,
         // Two consonants across scripts are too little: "City" meets الكويت (kt).
         Rule::Consonants => query.skeleton.len() >= 3,
@@ -372,6 +397,15 @@ pub struct AlignScratch {
     name_used: Vec<bool>,
     options: Vec<(f32, usize, usize, f32, Rule)>,
     pairs: Vec<WordPair>,
+}
+
+impl AlignScratch {
+    /// `fold::fold_word` of two words joined, and its skeleton, remembered for the names
+    /// this scratch serves: the candidate stage looks up the query's adjacent words
+    /// joined, and aligning its candidates folds the same pairs again.
+    pub fn joined(&mut self, first: &str, second: &str) -> (&str, &str) {
+        self.joins.get(first, second)
+    }
 }
 
 /// The score of [`align`], with the similarity of query word `qi` and name word `ni`

@@ -44,6 +44,11 @@ fn is_cyrillic_or_greek(c: char) -> bool {
 
 /// Replaces look-alikes in each word that mixes Latin with Cyrillic or Greek letters.
 pub fn fold_mixed_script_words(text: &str) -> String {
+    // An ASCII text has no look-alike letter to fold: every word comes back as it is,
+    // without a string and a list per word.
+    if text.is_ascii() {
+        return text.to_string();
+    }
     text.split(' ').map(fold_word).collect::<Vec<_>>().join(" ")
 }
 
@@ -65,6 +70,11 @@ mod tests {
         assert_eq!(fold_mixed_script_words("іsis"), "isis");
         assert_eq!(fold_mixed_script_words("hаmаs front"), "hamas front");
         assert_eq!(fold_mixed_script_words("nυsrа"), "nusra");
+    }
+
+    #[test]
+    fn ascii_text_is_left_as_it_is() {
+        assert_eq!(fold_mixed_script_words(" hamas  front "), " hamas  front ");
     }
 
     #[test]

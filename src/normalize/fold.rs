@@ -45,15 +45,15 @@ pub fn fold_word(word: &str) -> String {
     // Doubled letters go first, so that a doubled glide meets a single one: Rayyan and
     // Rayan fold alike whatever the groups then make of "ay". Not in acronyms, below.
     let single = if word.bytes().any(is_vowel) { without_doubles(word) } else { word.to_string() };
-    // Romanized Arabic writes a lone h as H so that t-h is not read as th.
-    let grouped = replace_groups(&single).replace('H', "h");
+    let grouped = replace_groups(&single);
     // Without a vowel: an acronym (PCC is not PPC) or a vowel-less Arabic romanization
     // (mtlq): letters folded, doubles kept.
     if !grouped.bytes().any(is_vowel) {
         return grouped;
     }
+    // The word is ASCII here, and so is every letter folding writes: each byte is a char.
     let bytes = grouped.as_bytes();
-    let mut folded: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut folded = String::with_capacity(bytes.len());
     for (i, &b) in bytes.iter().enumerate() {
         let next_is_vowel = bytes.get(i + 1).is_some_and(|&n| is_vowel(n));
         let c = match b {
@@ -61,25 +61,25 @@ pub fn fold_word(word: &str) -> String {
             other => fold_vowel(other),
         };
         // Doubled letters once; a run of different vowels is kept (Ryauzow is not Rizow).
-        if folded.last() == Some(&c) {
+        if folded.as_bytes().last() == Some(&c) {
             continue;
         }
-        folded.push(c);
+        folded.push(char::from(c));
     }
-    if folded.len() > 2 && folded.last() == Some(&b'h') && is_vowel(folded[folded.len() - 2]) {
+    if folded.len() > 2 && folded.ends_with('h') && is_vowel(folded.as_bytes()[folded.len() - 2]) {
         folded.pop();
     }
     // A word is never folded into an article (air is not ar, eel is not el).
-    if is_article(std::str::from_utf8(&folded).unwrap_or_default()) && !is_article(word) {
+    if is_article(&folded) && !is_article(word) {
         return grouped;
     }
     // Allah, Ullah, Ollah (Hizb Ullah, Amanat Ullah): one word whatever its first vowel.
     // The spelling "allah" cannot come out of folding (doubles collapse), so no other
     // word folds onto it.
-    if word.contains("ll") && matches!(folded.as_slice(), b"ala" | b"ula" | b"ila") {
+    if word.contains("ll") && matches!(folded.as_str(), "ala" | "ula" | "ila") {
         return "allah".to_string();
     }
-    String::from_utf8(folded).unwrap_or_default()
+    folded
 }
 
 /// A number: digits anywhere (46B, 2014) or a Roman numeral of two or more letters
@@ -115,6 +115,9 @@ const GROUP_STARTS: [bool; 256] = {
     starts
 };
 
+/// The word with its letter groups replaced, and the H that romanized Arabic writes for
+/// a lone h (so that t-h is not read as th) lowered once the groups are read: lowering it
+/// as it is copied saves another pass and string over the word.
 fn replace_groups(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     let mut rest = word;
@@ -134,7 +137,7 @@ fn replace_groups(word: &str) -> String {
         }
         let mut chars = rest.chars();
         if let Some(c) = chars.next() {
-            out.push(c);
+            out.push(if c == 'H' { 'h' } else { c });
         }
         rest = chars.as_str();
     }
