@@ -865,6 +865,12 @@ mod tests {
         assert!(s > 0.8 && s < 1.0, "{s}");
     }
 
+    /// The rule that pairs two one-word names, if any.
+    fn rule_of_pair(a: &str, b: &str) -> Option<Rule> {
+        let (a, b) = (words(a), words(b));
+        word_similarity(&views(&a)[0], &views(&b)[0]).map(|(_, rule)| rule)
+    }
+
     #[test]
     fn different_given_names_score_low() {
         assert!(score("Hassan Rouhani", "Hussein Rahmani") < 0.8);
@@ -872,10 +878,7 @@ mod tests {
 
     #[test]
     fn one_korean_syllable_in_two_romanizations_pairs() {
-        let pair = |a: &str, b: &str| {
-            let (a, b) = (words(a), words(b));
-            word_similarity(&views(&a)[0], &views(&b)[0]).map(|(_, rule)| rule)
-        };
+        let pair = rule_of_pair;
         assert_eq!(pair("Chong", "Jong"), Some(Rule::Syllable));
         assert_eq!(pair("Pang", "Bang"), Some(Rule::Syllable));
         assert_eq!(
@@ -890,10 +893,7 @@ mod tests {
 
     #[test]
     fn a_noun_and_its_plural_pair_but_a_name_ending_in_a_vowel_and_s_does_not() {
-        let rule = |a: &str, b: &str| {
-            let (a, b) = (words(a), words(b));
-            word_similarity(&views(&a)[0], &views(&b)[0]).map(|(_, rule)| rule)
-        };
+        let rule = rule_of_pair;
         assert_eq!(rule("Pearl", "Pearls"), Some(Rule::Plural));
         assert_eq!(rule("Informatics", "Informatic"), Some(Rule::Plural));
         assert_ne!(rule("Ilya", "Ilyas"), Some(Rule::Plural));
