@@ -32,6 +32,17 @@ const EVIDENCE_LIMIT: usize = 256;
 /// add evidence to candidates that rarer words found.
 const RARE_POSTINGS: usize = 512;
 
+thread_local! {
+    /// The scratch of `align_with`, kept by each thread across its queries: its joined
+    /// words (two adjacent words folded as one) serve every query whose candidates hold
+    /// the same pair, where each query folded them afresh (dedupe asks a million
+    /// queries of one matcher, whose names share their word pairs).
+    static ALIGN_SCRATCH: std::cell::Cell<AlignScratch> = std::cell::Cell::default();
+}
+
+/// Joined words a thread's scratch keeps before starting afresh: a few MiB.
+const JOINED_WORDS_KEPT: usize = 1 << 16;
+
 /// A query's words with their weights.
 struct PreparedQuery {
     analyzed: normalize::Analyzed,
@@ -280,7 +291,7 @@ impl Matcher {
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
         let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-        let mut scratch = AlignScratch::default();
+        let mut scratch = ALIGN_SCRATCH.take();
         let mut name_views = Vec::new();
         for (id, person) in candidates.into_iter().zip(people) {
             let name = &self.index.names[id as usize];
@@ -306,6 +317,8 @@ impl Matcher {
             };
             keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
+        scratch.bound_joins(JOINED_WORDS_KEPT);
+        ALIGN_SCRATCH.set(scratch);
         let query_forms = registration_forms(query_views.iter().map(|w| (w.folded, w.class)));
         for id in acronym_hits {
             let name = &self.index.names[id as usize];

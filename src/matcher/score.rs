@@ -348,6 +348,16 @@ pub struct AlignScratch {
     pairs: Vec<WordPair>,
 }
 
+impl AlignScratch {
+    /// Forgets the remembered joined words once there are more than `limit`: a scratch
+    /// kept across many queries stays bounded.
+    pub fn bound_joins(&mut self, limit: usize) {
+        if self.joins.folds.len() > limit {
+            self.joins.folds.clear();
+        }
+    }
+}
+
 /// The score of [`align`], with the similarity of query word `qi` and name word `ni`
 /// given by the caller, which must equal `word_similarity` of the two: resolve remembers
 /// it across the candidates of one query, which share many words. `scratch` is meant to
