@@ -72,6 +72,20 @@ impl Matcher {
         WordLookalikes { by_word }
     }
 
+    /// Reads the first posting of each look-alike word, one after another without
+    /// waiting on any, before the candidate stage walks them: each word's postings are
+    /// an allocation of their own, scattered over a large index, and walking them one
+    /// by one waited for every first read in turn (a quarter of `fuzzy_hits`' own
+    /// samples at 10 M records, perf). Independent loads overlap.
+    pub(super) fn warm_postings(&self, alike: &[(f32, u32)]) {
+        let mut touched = 0u32;
+        for &(_, word) in alike {
+            let first = self.index.words.get(word as usize).and_then(|w| w.postings.first());
+            touched = touched.wrapping_add(first.copied().unwrap_or(0));
+        }
+        std::hint::black_box(touched);
+    }
+
     /// The vocabulary words alike to `query_word`, with their similarity, in the order
     /// the index finds them. Reads only the word's folded form, skeleton and group:
     /// vocabulary words are compared as transliterations (abjad), which makes the
@@ -100,6 +114,41 @@ impl Matcher {
     }
 }
 
+/// Sorts a query's look-alikes (gain, vocabulary word) by the postings length of the
+/// word, then gain (highest first), then word id: the order the candidate stage walks
+/// them in. Each element's order is packed once into one integer, because comparing by
+/// `postings_of` read a vocabulary entry scattered over the index at every comparison,
+/// and that sort was about a tenth of dedupe's time (perf, 10 M records). The order is
+/// the same: lengths compare as integers, gains as `f32::total_cmp` does.
+pub(super) fn sort_rarest_first(alike: &mut [(f32, u32)], postings_of: impl Fn(u32) -> usize) {
+    let mut keys: Vec<u128> = alike
+        .iter()
+        .map(|&(gain, word)| {
+            let gain_descending = !total_order_bits(gain);
+            (u128::from(postings_of(word) as u64) << 64) | (u128::from(gain_descending) << 32) | u128::from(word)
+        })
+        .collect();
+    keys.sort_unstable();
+    for (slot, key) in alike.iter_mut().zip(keys) {
+        let gain = from_total_order_bits(!((key >> 32) as u32));
+        *slot = (gain, key as u32);
+    }
+}
+
+/// An `f32`'s bits mapped so that unsigned order is `f32::total_cmp`'s order.
+fn total_order_bits(value: f32) -> u32 {
+    let bits = value.to_bits() as i32;
+    // As `total_cmp`: negative values have their magnitude bits flipped.
+    let ordered = bits ^ ((((bits >> 31) as u32) >> 1) as i32);
+    (ordered as u32) ^ 0x8000_0000
+}
+
+/// The inverse of [`total_order_bits`].
+fn from_total_order_bits(key: u32) -> f32 {
+    let ordered = (key ^ 0x8000_0000) as i32;
+    f32::from_bits((ordered ^ ((((ordered >> 31) as u32) >> 1) as i32)) as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -107,6 +156,19 @@ mod tests {
     use super::*;
     use crate::aliases;
     use crate::matcher::{MatchConfig, Query};
+
+    #[test]
+    fn rarest_first_is_the_order_of_postings_then_gain_then_word() {
+        let postings = |word: u32| [3usize, 1, 3, 7, 1][word as usize];
+        let mut alike = vec![(0.5, 0), (0.9, 1), (0.7, 2), (1.0, 3), (0.9, 4), (-0.0, 2), (0.0, 0), (-1.5, 4)];
+        let mut expected = alike.clone();
+        expected.sort_by(|a: &(f32, u32), b| {
+            postings(a.1).cmp(&postings(b.1)).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1))
+        });
+        sort_rarest_first(&mut alike, postings);
+        let bits = |list: &[(f32, u32)]| list.iter().map(|&(g, w)| (g.to_bits(), w)).collect::<Vec<_>>();
+        assert_eq!(bits(&alike), bits(&expected));
+    }
 
     #[test]
     fn answers_are_alike_with_and_without_lookalikes() {

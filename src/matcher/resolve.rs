@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
-use super::lookalikes::WordLookalikes;
+use super::lookalikes::{sort_rarest_first, WordLookalikes};
 use super::score::{align, align_with, covered_by_with, word_similarity, AlignScratch, Alignment, Rule, WordView};
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
@@ -31,6 +31,17 @@ const EVIDENCE_LIMIT: usize = 256;
 /// Words held by more names than this are too common to fetch candidates by: they only
 /// add evidence to candidates that rarer words found.
 const RARE_POSTINGS: usize = 512;
+
+thread_local! {
+    /// The scratch of `align_with`, kept by each thread across its queries: its joined
+    /// words (two adjacent words folded as one) serve every query whose candidates hold
+    /// the same pair, where each query folded them afresh (dedupe asks a million
+    /// queries of one matcher, whose names share their word pairs).
+    static ALIGN_SCRATCH: std::cell::Cell<AlignScratch> = std::cell::Cell::default();
+}
+
+/// Joined words a thread's scratch keeps before starting afresh: a few MiB.
+const JOINED_WORDS_KEPT: usize = 1 << 16;
 
 /// A query's words with their weights.
 struct PreparedQuery {
@@ -146,6 +157,21 @@ impl Matcher {
         self.similar_with(name, analyzed.clone(), limit, Some(lookalikes))
     }
 
+    /// [`Matcher::similar_with_lookalikes`] as (entity index in the table, candidate
+    /// score) pairs: the same entities in the same order with the same scores, without
+    /// making each candidate's strings, for a batch job that reads only those (dedupe's
+    /// neighbour search made 11 candidates per name and read two fields of each).
+    pub fn similar_entities_with_lookalikes(
+        &self,
+        name: &str,
+        analyzed: &AnalyzedName,
+        limit: usize,
+        lookalikes: &WordLookalikes,
+    ) -> Vec<(u32, f64)> {
+        let scored = self.similar_ranked(name, analyzed.clone(), Some(lookalikes));
+        scored.iter().take(limit).map(|s| (s.entity, candidate_score(s.score))).collect()
+    }
+
     fn similar_with(
         &self,
         name: &str,
@@ -153,6 +179,12 @@ impl Matcher {
         limit: usize,
         lookalikes: Option<&WordLookalikes>,
     ) -> Vec<Candidate> {
+        let scored = self.similar_ranked(name, analyzed, lookalikes);
+        scored.iter().take(limit).map(|s| self.candidate(s)).collect()
+    }
+
+    /// Every entity with a name like `name`, scored, best first.
+    fn similar_ranked(&self, name: &str, analyzed: AnalyzedName, lookalikes: Option<&WordLookalikes>) -> Vec<Scored> {
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
@@ -163,7 +195,7 @@ impl Matcher {
         }
         let mut scored: Vec<Scored> = best.into_values().collect();
         self.rank(&mut scored);
-        scored.iter().take(limit).map(|s| self.candidate(s)).collect()
+        scored
     }
 
     /// Scores two names against each other with resolve's normalization, weights and
@@ -245,8 +277,9 @@ impl Matcher {
         lookalikes: Option<&WordLookalikes>,
         similarities: &mut PairSimilarities,
     ) -> Vec<Scored> {
-        // One scratch for the query: the candidate stage's joined words are aligning's.
-        let mut scratch = AlignScratch::default();
+        // One scratch for the query: the candidate stage's joined words are aligning's,
+        // and the thread keeps it for its next query.
+        let mut scratch = ALIGN_SCRATCH.take();
         let mut candidates = self.word_candidates(prepared, lookalikes, &mut scratch);
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
@@ -255,16 +288,22 @@ impl Matcher {
         candidates.sort_unstable();
         candidates.dedup();
         self.index.warm_names(&candidates);
+        // Each candidate's entity type, read for all of them before any is scored: the
+        // entities are scattered over a large table, and loads that do not wait on each
+        // other overlap, where one per scored name waited its turn (perf, 10 M records).
+        let people: Vec<bool> = candidates
+            .iter()
+            .map(|&id| Index::entity_type(&self.table, &self.index.names[id as usize]) == EntityType::Person)
+            .collect();
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
         let mut name_views = Vec::new();
-        for id in candidates {
+        for (id, person) in candidates.into_iter().zip(people) {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
                 continue;
             }
             self.fill_name_views(name, &mut name_views);
-            let person = Index::entity_type(&self.table, name) == EntityType::Person;
             let word_ids = self.index.words_of(name);
             let alignment_score = align_with(
                 &query_views,
@@ -283,6 +322,8 @@ impl Matcher {
             };
             keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
+        scratch.bound_joins(JOINED_WORDS_KEPT);
+        ALIGN_SCRATCH.set(scratch);
         let query_forms = registration_forms(query_views.iter().map(|w| (w.folded, w.class)));
         for id in acronym_hits {
             let name = &self.index.names[id as usize];
@@ -365,10 +406,8 @@ impl Matcher {
         // a thousand names as at a million. Taking the strongest first instead let a
         // misspelled word's common look-alike ("Repubic" ~ "Republic") fill the pool with
         // ties and push the one name that also holds "Syrian" out.
-        let postings_of = |word: u32| self.index.words[word as usize].postings.len();
-        alike.sort_unstable_by(|a, b| {
-            postings_of(a.1).cmp(&postings_of(b.1)).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1))
-        });
+        sort_rarest_first(&mut alike, |word| self.index.words[word as usize].postings.len());
+        self.warm_postings(&alike);
         for (gain, word) in alike {
             let postings = &self.index.words[word as usize].postings;
             if postings.len() > RARE_POSTINGS || evidence.len() >= EVIDENCE_LIMIT {
@@ -600,7 +639,7 @@ impl Matcher {
             entity_id: entity.id.clone(),
             name: entity.name.text.clone(),
             kind: entity.kind,
-            score: (scored.score * 1e4).round() / 1e4,
+            score: candidate_score(scored.score),
             matched_alias: self.name_text(name).to_string(),
             method: scored.method,
         }
@@ -705,6 +744,11 @@ fn total_order_bits(bits: u32) -> u32 {
 /// All bits but the sign for a negative, none for a positive.
 fn negative_rest(bits: u32) -> u32 {
     ((bits as i32 >> 31) as u32) >> 1
+}
+
+/// A score as candidates show it: four decimals.
+fn candidate_score(score: f64) -> f64 {
+    (score * 1e4).round() / 1e4
 }
 
 fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {

@@ -406,6 +406,14 @@ impl AlignScratch {
     pub fn joined(&mut self, first: &str, second: &str) -> (&str, &str) {
         self.joins.get(first, second)
     }
+
+    /// Forgets the remembered joined words once there are more than `limit`: a scratch
+    /// kept across many queries stays bounded.
+    pub fn bound_joins(&mut self, limit: usize) {
+        if self.joins.folds.len() > limit {
+            self.joins.folds.clear();
+        }
+    }
 }
 
 /// The score of [`align`], with the similarity of query word `qi` and name word `ni`
