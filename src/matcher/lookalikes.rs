@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::analyzed::AnalyzedName;
 use super::index::name_words;
 use super::score::{word_similarity, WordView};
+use super::sort_key;
 use super::words::class_of_folded;
 use super::Matcher;
 use crate::normalize::fold;
@@ -124,29 +125,15 @@ pub(super) fn sort_rarest_first(alike: &mut [(f32, u32)], postings_of: impl Fn(u
     let mut keys: Vec<u128> = alike
         .iter()
         .map(|&(gain, word)| {
-            let gain_descending = !total_order_bits(gain);
+            let gain_descending = sort_key::descending(gain);
             (u128::from(postings_of(word) as u64) << 64) | (u128::from(gain_descending) << 32) | u128::from(word)
         })
         .collect();
     keys.sort_unstable();
     for (slot, key) in alike.iter_mut().zip(keys) {
-        let gain = from_total_order_bits(!((key >> 32) as u32));
+        let gain = sort_key::from_descending((key >> 32) as u32);
         *slot = (gain, key as u32);
     }
-}
-
-/// An `f32`'s bits mapped so that unsigned order is `f32::total_cmp`'s order.
-fn total_order_bits(value: f32) -> u32 {
-    let bits = value.to_bits() as i32;
-    // As `total_cmp`: negative values have their magnitude bits flipped.
-    let ordered = bits ^ ((((bits >> 31) as u32) >> 1) as i32);
-    (ordered as u32) ^ 0x8000_0000
-}
-
-/// The inverse of [`total_order_bits`].
-fn from_total_order_bits(key: u32) -> f32 {
-    let ordered = (key ^ 0x8000_0000) as i32;
-    f32::from_bits((ordered ^ ((((ordered >> 31) as u32) >> 1) as i32)) as u32)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod index;
 mod lookalikes;
 mod resolve;
 pub mod score;
+mod sort_key;
 pub mod words;
 
 pub use analyzed::AnalyzedName;

@@ -7,6 +7,7 @@ use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, 
 use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
 use super::lookalikes::{sort_rarest_first, WordLookalikes};
 use super::score::{align, align_with, covered_by_with, word_similarity, AlignScratch, Alignment, Rule, WordView};
+use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
 use crate::aliases::EntityType;
@@ -718,7 +719,7 @@ impl PairSimilarities {
 /// Ids are unique, so the order is total. Selecting the best few hundred candidates by a
 /// comparison of two fields through a closure was a twentieth of resolve's instructions.
 fn evidence_rank(id: u32, evidence: f32) -> u64 {
-    (u64::from(!total_order_bits(evidence.to_bits())) << 32) | u64::from(id)
+    (u64::from(sort_key::descending(evidence)) << 32) | u64::from(id)
 }
 
 /// The name id of an [`evidence_rank`].
@@ -728,22 +729,7 @@ fn ranked_id(rank: u64) -> u32 {
 
 /// The evidence of an [`evidence_rank`], bit for bit.
 fn ranked_evidence(rank: u64) -> f32 {
-    let signed_order = !((rank >> 32) as u32) ^ SIGN_BIT;
-    f32::from_bits(signed_order ^ negative_rest(signed_order))
-}
-
-const SIGN_BIT: u32 = 0x8000_0000;
-
-/// `f32::total_cmp`'s order as an unsigned integer's: total_cmp compares the bits as a
-/// signed integer with a negative's other bits flipped; flipping the sign bit too makes
-/// that the unsigned order.
-fn total_order_bits(bits: u32) -> u32 {
-    bits ^ negative_rest(bits) ^ SIGN_BIT
-}
-
-/// All bits but the sign for a negative, none for a positive.
-fn negative_rest(bits: u32) -> u32 {
-    ((bits as i32 >> 31) as u32) >> 1
+    sort_key::from_descending((rank >> 32) as u32)
 }
 
 /// A score as candidates show it: four decimals.
@@ -882,21 +868,7 @@ mod tests {
     #[test]
     fn evidence_ranks_most_first_then_lowest_id() {
         let by_evidence = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        let values = [
-            0.0,
-            -0.0,
-            1.5,
-            -1.5,
-            0.25,
-            f32::MAX,
-            f32::MIN,
-            f32::INFINITY,
-            f32::NEG_INFINITY,
-            1e-40,
-            -1e-40,
-            f32::NAN,
-            -f32::NAN,
-        ];
+        let values = sort_key::EDGE_VALUES;
         let candidates: Vec<(u32, f32)> =
             values.iter().enumerate().flat_map(|(i, &v)| [(i as u32, v), (100 - i as u32, v)]).collect();
         for a in &candidates {
