@@ -6,7 +6,7 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
 use super::lookalikes::{sort_rarest_first, WordLookalikes};
-use super::score::{align, align_with, covered_by_with, word_similarity, AlignScratch, Alignment, Rule, WordView};
+use super::score::{align, align_with, covered_by, word_similarity, AlignScratch, Alignment, Rule, WordView};
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
@@ -367,7 +367,7 @@ impl Matcher {
                 .filter(|name| !name.exact_only)
                 .collect();
             let views: Vec<Vec<WordView<'_>>> = names.iter().map(|name| self.name_views(name)).collect();
-            let covered = covered_by_with(&query_views, &views, |qi, k, j| {
+            let covered = covered_by(&query_views, &views, |qi, k, j| {
                 similarities.get(qi, self.index.words_of(names[k])[j], &query_views[qi], &views[k][j])
             });
             if covered {

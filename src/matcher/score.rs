@@ -312,15 +312,11 @@ pub fn strip_article(word: &str) -> Option<&str> {
 /// Whether every word of substance in the query meets, outright or nearly, a word of one
 /// of `names` (the names of one entity). A query that an entity's names hold between
 /// them ("NAEEM, Umair" against "SHEIKH, Umair Naeem" and its aliases) is that entity's
-/// more often than a query with a word no name of it holds.
-pub fn covered_by(query: &[WordView<'_>], names: &[Vec<WordView<'_>>]) -> bool {
-    covered_by_with(query, names, |qi, k, j| word_similarity(&query[qi], &names[k][j]))
-}
-
-/// [`covered_by`], with the similarity of query word `qi` and word `j` of name `k` given
-/// by the caller, which must equal `word_similarity` of the two: resolve remembers it
-/// across a query's names, and the names an entity is checked with were mostly scored.
-pub fn covered_by_with(
+/// more often than a query with a word no name of it holds. The similarity of query word
+/// `qi` and word `j` of name `k` is given by the caller, and must equal `word_similarity`
+/// of the two: resolve remembers it across a query's names, and the names an entity is
+/// checked with were mostly scored.
+pub fn covered_by(
     query: &[WordView<'_>],
     names: &[Vec<WordView<'_>>],
     mut pair_similarity: impl FnMut(usize, usize, usize) -> Option<(f32, Rule)>,
@@ -975,19 +971,23 @@ mod tests {
         assert!(titled > family + 0.1, "{titled} vs {family}");
     }
 
+    fn covered_by_names(query: &[WordView<'_>], names: &[Vec<WordView<'_>>]) -> bool {
+        covered_by(query, names, |qi, k, j| word_similarity(&query[qi], &names[k][j]))
+    }
+
     #[test]
     fn an_entity_covers_a_query_its_names_hold_between_them() {
         let query = words("Umair Naeem Bakri");
         let (first, second, other) = (words("Umair Naeem"), words("Bakri Trading"), words("Umair Hassan"));
         let covered = [views(&first), views(&second)];
-        assert!(covered_by(&views(&query), &covered));
-        assert!(!covered_by(&views(&query), &[views(&first), views(&other)]));
+        assert!(covered_by_names(&views(&query), &covered));
+        assert!(!covered_by_names(&views(&query), &[views(&first), views(&other)]));
         // A single word of substance proves nothing, nor does Muhammad beside it.
-        assert!(!covered_by(&views(&words("Umair")), &covered));
+        assert!(!covered_by_names(&views(&words("Umair")), &covered));
         let ishak = words("Hamza Mohammad Ishak");
         let held = [views(&ishak)];
-        assert!(!covered_by(&views(&words("Ishaq Mohammed")), &held));
-        assert!(covered_by(&views(&words("Ishaq Hamza")), &held));
+        assert!(!covered_by_names(&views(&words("Ishaq Mohammed")), &held));
+        assert!(covered_by_names(&views(&words("Ishaq Hamza")), &held));
     }
 
     #[test]
