@@ -141,17 +141,24 @@ mod tests {
         }
     }
 
+    /// Words of up to `max_len` letters of `alphabet` (2, 4 or 8 letters), from a fixed
+    /// xorshift sequence seeded with `seed`: each word's length and letters are read from
+    /// one state.
+    fn random_words(mut seed: u64, alphabet: &'static [u8], max_len: usize) -> impl FnMut() -> String {
+        let bits = alphabet.len().trailing_zeros() as usize;
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % (max_len as u64 + 1)) as usize;
+            (0..len).map(|i| alphabet[((seed >> (8 + bits * i)) as usize) & (alphabet.len() - 1)] as char).collect()
+        }
+    }
+
     #[test]
     fn agrees_with_strsim_on_longer_words() {
         // Words of up to 20 letters from a 4-letter alphabet, from a fixed sequence.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut word = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 21) as usize;
-            (0..len).map(|i| b"abcd"[((state >> (8 + 2 * i)) & 3) as usize] as char).collect::<String>()
-        };
+        let mut word = random_words(0x2545_f491_4f6c_dd1d, b"abcd", 20);
         for _ in 0..20_000 {
             let (a, b) = (word(), word());
             assert_eq!(osa_distance(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b), "{a} / {b}");
@@ -192,14 +199,7 @@ mod tests {
 
     #[test]
     fn words_ruled_out_by_their_bytes_are_farther() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut word = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 12) as usize;
-            (0..len).map(|i| b"abcdefgh"[((state >> (8 + 3 * i)) & 7) as usize] as char).collect::<String>()
-        };
+        let mut word = random_words(0x9e37_79b9_7f4a_7c15, b"abcdefgh", 11);
         let mut ruled_out = 0;
         for _ in 0..20_000 {
             let (a, b) = (word(), word());
