@@ -465,7 +465,8 @@ pub fn align_with(
     }
     if person
         && (same_person_structure(query, name, pairs, &paired)
-            || same_person_but_second_family_name(query, name, pairs, &paired))
+            || same_person_but_second_family_name(query, name, pairs, &paired)
+            || same_families_and_first_given_name(query, name, pairs, &paired))
     {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
@@ -770,6 +771,50 @@ fn same_person_but_second_family_name(
         && left_over(name, paired.name, name_anchors[0])
 }
 
+/// Two family names that both meet, with the first given name, pin one person down in
+/// Spanish and Portuguese naming: "ZABALA PADILLA, Omar Enrique" is "ZABALA PADILLA,
+/// Omar Arturo", a second given name being the one writers vary. Both written "FAMILY,
+/// Given", every family name of substance on both sides (two at least) meets a family
+/// name, the query's first given name meets a given name of the other, and what is left is
+/// at most one given name on each side. The family names must agree outright (one
+/// letter off makes "CHEAITELLY SAHELE" and "CHEAITELLY SAHELI" two branches of a
+/// family), and Muhammad, shared by half of a family's men, pins down nobody.
+fn same_families_and_first_given_name(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    pairs: &[WordPair],
+    paired: &Paired<'_>,
+) -> bool {
+    let Some(query_anchors) = anchors(query) else {
+        return false;
+    };
+    let substance = |words: &[WordView<'_>], paired: &[bool], surname: bool, want_paired: bool| {
+        words.iter().zip(paired).filter(|(w, &p)| w.surname == surname && !is_minor(w) && p == want_paired).count()
+    };
+    let families_all_meet = |words: &[WordView<'_>], paired: &[bool]| {
+        substance(words, paired, true, true) >= 2 && substance(words, paired, true, false) == 0
+    };
+    let family_pairs_only = pairs
+        .iter()
+        .filter(|p| query[p.query].surname || name[p.name].surname)
+        .all(|p| query[p.query].surname && name[p.name].surname && p.similarity >= CORROBORATED_SIMILARITY - 1e-4);
+    let query_first_given = [Some(query_anchors[1]), after_compound_prefix(query, query_anchors[1])];
+    let first_given_meets = pairs.iter().any(|p| {
+        query_first_given.contains(&Some(p.query))
+            && !query[p.query].surname
+            && !name[p.name].surname
+            && p.rule != Rule::Initial
+            && p.similarity >= ANCHOR_SIMILARITY
+            && !is_compound_given_prefix(query[p.query].folded)
+    });
+    families_all_meet(query, paired.query)
+        && families_all_meet(name, paired.name)
+        && family_pairs_only
+        && first_given_meets
+        && substance(query, paired.query, false, false) <= 1
+        && substance(name, paired.name, false, false) <= 1
+}
+
 /// The fewest given names that, all meeting, tell one person from a relative.
 const MIN_GIVEN_NAMES: usize = 2;
 
@@ -946,6 +991,19 @@ mod tests {
         assert!(person_score("JASSO SERRATOS, Oscar", "JASSO ROCHA, Oscar") < 0.82);
         assert!(person_score("JASSO SERRATOS, Oscar Arturo", "JASSO ROCHA, Pedro Arturo") < 0.82);
         assert!(person_score("SERRATOS JASSO, Oscar Arturo", "ROCHA JASSO, Oscar Arturo") < 0.82);
+    }
+
+    #[test]
+    fn both_family_names_and_the_first_given_name_pin_a_person_down() {
+        assert!(person_score("OLMEDO BRAVO, Raul Enrique", "OLMEDO BRAVO, Raul Antonio") > 0.85);
+        assert!(person_score("OLMEDO BRAVO, Maria Elena", "OLMEDO BRAVO, Elena del Pilar") > 0.85, "Maria dropped");
+        // Another first given name, a family name one letter off, one family name only,
+        // or two given names left over: relatives, or not enough to tell.
+        assert!(person_score("OLMEDO BRAVO, Jorge Raul", "OLMEDO BRAVO, Raul Antonio") < 0.82);
+        assert!(person_score("OLMEDO BRAVA, Raul Enrique", "OLMEDO BRAVO, Raul Antonio") < 0.82);
+        assert!(person_score("OLMEDO, Raul Enrique", "OLMEDO, Raul Antonio") < 0.82);
+        assert!(person_score("OLMEDO BRAVO, Raul Enrique Tomas", "OLMEDO BRAVO, Raul Antonio") < 0.82);
+        assert!(person_score("OLMEDO BRAVO, Mohammed Enrique", "OLMEDO BRAVO, Mohammed Antonio") < 0.82);
     }
 
     #[test]

@@ -59,8 +59,9 @@ pub fn class_of_folded(word: &str) -> WordClass {
     classes.get(word).copied().unwrap_or(WordClass::Content)
 }
 
-/// Whether a folded word is Muhammad in one of its spellings: the first of many compound
-/// given names (Mohammed Saeed, Mohammad Reza), which writers often drop.
+/// Whether a folded word is Muhammad in one of its spellings, or Maria: the first of many
+/// compound given names (Mohammed Saeed, Mohammad Reza, Maria Teresa), which writers
+/// often drop.
 pub fn is_compound_given_prefix(folded: &str) -> bool {
     static FOLDED: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
     FOLDED
@@ -68,8 +69,9 @@ pub fn is_compound_given_prefix(folded: &str) -> bool {
         .contains(folded)
 }
 
-const COMPOUND_GIVEN_PREFIXES: &[&str] =
-    &["muhammad", "muhammed", "mohammad", "mohammed", "mohamad", "mohamed", "muhamad", "muhamed", "mohd", "muhd"];
+const COMPOUND_GIVEN_PREFIXES: &[&str] = &[
+    "muhammad", "muhammed", "mohammad", "mohammed", "mohamad", "mohamed", "muhamad", "muhamed", "mohd", "muhd", "maria",
+];
 
 const STOP: &[&str] = &[
     "the", "of", "and", "for", "in", "on", "to", "a", "de", "del", "della", "des", "du", "di", "da", "do", "dos",
