@@ -55,6 +55,8 @@ pub enum Rule {
     Syllable,
     /// One word and its plural (Pearl / Pearls).
     Plural,
+    /// A short form that starts the other word (Rafa / Rafael, Tropic / Tropicana).
+    Prefix,
     /// An initial against a word starting with it.
     Initial,
 }
@@ -72,6 +74,7 @@ impl Rule {
             Rule::Edit => "edit",
             Rule::Syllable => "syllable",
             Rule::Plural => "plural",
+            Rule::Prefix => "prefix",
             Rule::Initial => "initial",
         }
     }
@@ -190,9 +193,29 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         let similarity = if one_vowel_apart { similarity.max(CORROBORATED_SIMILARITY) } else { similarity };
         return Some((similarity.max(edit.unwrap_or(0.0)), rule));
     }
-    let edit = edit?;
-    (edit >= MIN_WORD_SIMILARITY).then_some((edit, Rule::Edit))
+    if let Some(edit) = edit.filter(|&e| e >= MIN_WORD_SIMILARITY) {
+        return Some((edit, Rule::Edit));
+    }
+    short_form_of(short, long, abjad).then_some((PREFIX_SIMILARITY, Rule::Prefix))
 }
+
+/// A given name's short form (Rafa / Rafael, Kuda / Kudakwashe, Ghodrat / Ghodratollah)
+/// or a clipped word (Profe / Profesor): four letters or more that start the other word.
+/// Only as a last resort, after every spelling rule, and only between Latin words of
+/// substance: across scripts the vowels that would tell are missing.
+fn short_form_of(short: &WordView<'_>, long: &WordView<'_>, abjad: bool) -> bool {
+    !abjad
+        && short.folded.len() >= PREFIX_MIN_LETTERS
+        && long.folded.starts_with(short.folded)
+        && short.class == WordClass::Content
+        && long.class == WordClass::Content
+}
+
+/// The shortest short form that meets a longer word.
+const PREFIX_MIN_LETTERS: usize = 4;
+/// A short form is likely the word, but never as sure as a spelling: it anchors a person
+/// and corroborates nothing.
+const PREFIX_SIMILARITY: f32 = 0.82;
 
 /// Korean and Chinese romanizations disagree on whether a syllable's first consonant is
 /// voiced: McCune-Reischauer writes Chong and Pang where others write Jong and Bang
@@ -345,7 +368,7 @@ fn meets_nearly(query: &WordView<'_>, similarity: Option<(f32, Rule)>) -> bool {
         // Two consonants across scripts are too little: "City" meets الكويت (kt).
         Rule::Consonants => query.skeleton.len() >= 3,
         Rule::Skeleton | Rule::Edit | Rule::Syllable => similarity >= 0.9,
-        Rule::Joined | Rule::Initial => false,
+        Rule::Joined | Rule::Prefix | Rule::Initial => false,
     })
 }
 
@@ -391,7 +414,7 @@ pub struct AlignScratch {
     joins: JoinedWords,
     query_used: Vec<bool>,
     name_used: Vec<bool>,
-    options: Vec<(f32, usize, usize, f32, Rule)>,
+    options: Vec<PairOption>,
     pairs: Vec<WordPair>,
 }
 
@@ -438,17 +461,15 @@ pub fn align_with(
     // Heaviest evidence first; ties by position so the result never depends on order
     // (no two options share a position, so an unstable sort orders them alike).
     options.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for &(_, qi, ni, similarity, rule) in options.iter() {
-        if !query_used[qi] && !name_used[ni] {
-            query_used[qi] = true;
-            name_used[ni] = true;
-            pairs.push(WordPair::one_to_one(qi, ni, similarity, rule));
-        }
-    }
+    pair_greedily(options, query_used, name_used, pairs, false);
     // Joins are tried on what is left: most names pair word for word, and joining is
     // the costly step (it folds every adjacent pair).
     if query_used.contains(&false) && name_used.contains(&false) {
         joined_pairs(query, name, query_used, name_used, joins, pairs);
+    }
+    // Short forms last: "Gold" starts "Goldmines", but "Gold Mines" joined is the word.
+    if options.iter().any(|o| o.4 == Rule::Prefix) {
+        pair_greedily(options, query_used, name_used, pairs, true);
     }
     // Each query word is in one pair at most, so no two pairs share a key.
     pairs.sort_unstable_by_key(|p| (p.query, p.name));
@@ -471,6 +492,27 @@ pub fn align_with(
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
     score
+}
+
+/// A word pair that may be made: (its evidence, query word, name word, similarity, rule).
+type PairOption = (f32, usize, usize, f32, Rule);
+
+/// Pairs still-free words along `options`, heaviest first: the short forms only, or
+/// everything but them.
+fn pair_greedily(
+    options: &[PairOption],
+    query_used: &mut [bool],
+    name_used: &mut [bool],
+    pairs: &mut Vec<WordPair>,
+    short_forms: bool,
+) {
+    for &(_, qi, ni, similarity, rule) in options {
+        if (rule == Rule::Prefix) == short_forms && !query_used[qi] && !name_used[ni] {
+            query_used[qi] = true;
+            name_used[ni] = true;
+            pairs.push(WordPair::one_to_one(qi, ni, similarity, rule));
+        }
+    }
 }
 
 /// `flags` as `len` unset flags, reusing its memory.
@@ -650,7 +692,7 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
         .iter()
         .filter(|p| {
             // Less a rounding allowance: one edit in eight letters is 0.92 on paper.
-            !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Syllable | Rule::Initial)
+            !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Syllable | Rule::Prefix | Rule::Initial)
                 || p.similarity >= CORROBORATED_SIMILARITY - 1e-4
         })
         .count();
@@ -949,6 +991,23 @@ mod tests {
         assert_ne!(rule("Hama", "Hamas"), Some(Rule::Plural));
         assert_ne!(rule("Pear", "Pearls"), Some(Rule::Plural));
         assert!(score("Royal Pearls Trading", "Royal Pearl Trading") > 0.95);
+    }
+
+    #[test]
+    fn a_short_form_pairs_with_the_word_it_starts_but_only_as_a_last_resort() {
+        assert_eq!(rule_of_pair("Rafa", "Rafael"), Some(Rule::Prefix));
+        assert_eq!(rule_of_pair("Tropicana", "Tropic"), Some(Rule::Prefix));
+        assert_ne!(rule_of_pair("Kaz", "Kazakhstan"), Some(Rule::Prefix), "three letters are no short form");
+        assert_eq!(rule_of_pair("Ramadane", "Ramadan"), Some(Rule::Skeleton), "a spelling rule comes first");
+        assert!(person_score("MARQUEZ, Rafa", "MARQUEZ ALVAREZ, Rafael") > 0.85);
+        assert!(
+            person_score("MARQUEZ, Rafa", "MARQUEZ ALVAREZ, Rafael")
+                < person_score("MARQUEZ, Rafael", "MARQUEZ ALVAREZ, Rafael")
+        );
+        // Two words joined are the better reading of a word that one of them starts.
+        let (query, name) = (words("Moku Gold Mines"), words("Moku Goldmines"));
+        let joined = align(&views(&query), &views(&name), false);
+        assert!(joined.pairs.iter().any(|p| p.rule == Rule::Joined), "{:?}", joined.pairs);
     }
 
     #[test]

@@ -229,6 +229,7 @@ fn rule(rule: Rule) -> proto::Rule {
         Rule::Edit => proto::Rule::Edit,
         Rule::Syllable => proto::Rule::Syllable,
         Rule::Plural => proto::Rule::Plural,
+        Rule::Prefix => proto::Rule::Prefix,
         Rule::Initial => proto::Rule::Initial,
     }
 }
