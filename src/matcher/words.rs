@@ -84,7 +84,7 @@ const LEGAL: &[&str] = &[
     "bv", "nv", "ab", "as", "oy", "pte", "pty", "pvt", "bhd", "sdn", "jsc", "pjsc", "cjsc", "ojsc", "fze", "fzc",
     "fzco", "fzllc", "dmcc", "est", "anstalt", "wll", "jv", "kft", "doo", "dd", "ad", "eood", "sp", "zoo", "sro",
     "sde", "cv", "de", "rl", "ca", "cia", "ltda", "eirl", "sac", "saic", "spc", "company", "bvba", "sprl", "fgup",
-    "gup", "dp", "fgau", "fgbu",
+    "gup", "dp", "fgau", "fgbu", "sc", "scs", "spr", "eu",
 ];
 
 const TITLES: &[&str] = &[
@@ -221,6 +221,7 @@ const GENERIC: &[&str] = &[
     "unit",
     "consortium",
     "consorcio",
+    "dto",
 ];
 
 /// The legal forms among a name's words (folded, with their classes) that name a
@@ -259,6 +260,16 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["sa", "de", "cv"], "sa cv"),
     (&["sociedad", "anonima", "de", "capital", "variable"], "sa cv"),
     (&["asociacion", "civil"], "ac"),
+    (&["sociedad", "civil"], "sc"),
+    (&["sociedad", "en", "comandita", "simple"], "scs"),
+    (&["sociedad", "de", "produccion", "rural"], "spr"),
+    (&["responsabilidad", "limitada"], "rl"),
+    // Its letters stay a word: Ri is a Korean family name.
+    (&["responsabilidad", "ilimitada"], "ri"),
+    (&["empresa", "unipersonal"], "eu"),
+    // A designation of the US Treasury, written out or as its letters.
+    (&["drug", "trafficking", "organization"], "dto"),
+    (&["int"], "international"),
     (&["shpg"], "shipping"),
     (&["intl"], "international"),
     (&["mfg"], "manufacturing"),
@@ -394,6 +405,17 @@ mod tests {
             "a Ukrainian state enterprise is a Russian one"
         );
         assert_eq!(class_of_folded("bvba"), WordClass::LegalForm);
+        assert_eq!(
+            canonical_legal_forms(&words("nopal sociedad de produccion rural de responsabilidad limitada")),
+            words("nopal spr de rl")
+        );
+        assert_eq!(canonical_legal_forms(&words("nopal sociedad civil")), words("nopal sc"));
+        assert_eq!(
+            canonical_legal_forms(&words("cano drug trafficking organization")),
+            words("cano dto"),
+            "not a legal form, but a designation written both ways"
+        );
+        assert_eq!(class_of_folded("ri"), WordClass::Content, "Ri is a Korean family name");
     }
 
     #[test]
