@@ -6,7 +6,9 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
 use super::lookalikes::{sort_rarest_first, WordLookalikes};
-use super::score::{align, align_with, covered_by, word_similarity, AlignScratch, Alignment, Rule, WordView};
+use super::score::{
+    align, align_with, covered_by, may_join, word_similarity, AlignScratch, Alignment, Rule, WordView, JOINED_SPANS,
+};
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
@@ -457,8 +459,9 @@ impl Matcher {
         ranked.into_iter().map(ranked_id).collect()
     }
 
-    /// Names holding, as one word, two adjacent query words joined ("Abu Bakr" finds
-    /// "Abubakr"; رحمت الله finds "Rahmatullah" by its consonants).
+    /// Names holding, as one word, adjacent query words joined ("Abu Bakr" finds
+    /// "Abubakr"; رحمت الله finds "Rahmatullah" by its consonants; "Chong Chon Gang"
+    /// finds "Chongchongang").
     /// `scratch` remembers the joined words' folds for aligning the candidates.
     fn joined_word_candidates(
         &self,
@@ -466,9 +469,18 @@ impl Matcher {
         evidence: &mut HashMap<u32, f32>,
         scratch: &mut AlignScratch,
     ) {
-        for i in 0..prepared.folded.len().saturating_sub(1) {
-            let (joined, skeleton) = scratch.joined(&prepared.folded[i], &prepared.folded[i + 1]);
-            let weight = prepared.weights[i] + prepared.weights[i + 1];
+        let mut run: Vec<&str> = Vec::with_capacity(3);
+        for (span, i) in JOINED_SPANS
+            .into_iter()
+            .flat_map(|span| (0..(prepared.folded.len() + 1).saturating_sub(span)).map(move |i| (span, i)))
+        {
+            run.clear();
+            run.extend(prepared.folded[i..i + span].iter().map(String::as_str));
+            if !may_join(&run) {
+                continue;
+            }
+            let (joined, skeleton) = scratch.joined(&run);
+            let weight: f32 = prepared.weights[i..i + span].iter().sum();
             // Between Latin spellings a joined word is looked up as it is; across scripts
             // it may differ in its vowels, so its spellings are probed too.
             let words = if prepared.analyzed.abjad {

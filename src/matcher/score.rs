@@ -101,7 +101,14 @@ impl WordPair {
     fn one_to_one(query: usize, name: usize, similarity: f32, rule: Rule) -> Self {
         WordPair { query, name, similarity, rule, query_span: 1, name_span: 1 }
     }
+
+    fn joined(query: usize, name: usize, query_span: u8, name_span: u8) -> Self {
+        WordPair { query, name, similarity: JOINED_SIMILARITY, rule: Rule::Joined, query_span, name_span }
+    }
 }
+
+/// Words joined are the word, but a writer who split it may have meant two.
+const JOINED_SIMILARITY: f32 = 0.95;
 
 /// Which words of each side found a partner: the words the pairs cover. The alignment
 /// marks them as it pairs, and every factor of the score reads the same marks.
@@ -380,10 +387,10 @@ pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Ali
     Alignment { pairs: std::mem::take(&mut scratch.pairs), score }
 }
 
-/// Two adjacent words joined and folded, with the skeleton, remembered across the
-/// names one query is aligned with: each candidate tried the query's own pairs again,
-/// and folding them was most of what trying joins cost. The fold depends only on the
-/// joined letters, so they are the key.
+/// Adjacent words joined and folded, with the skeleton, remembered across the names one
+/// query is aligned with: each candidate tried the query's own runs again, and folding
+/// them was most of what trying joins cost. The fold depends only on the joined
+/// letters, so they are the key.
 #[derive(Debug, Default)]
 struct JoinedWords {
     folds: rustc_hash::FxHashMap<String, (String, String)>,
@@ -391,11 +398,10 @@ struct JoinedWords {
 }
 
 impl JoinedWords {
-    /// `fold::fold_word` of `first` and `second` joined, and its skeleton.
-    fn get(&mut self, first: &str, second: &str) -> (&str, &str) {
+    /// `fold::fold_word` of `words` joined, and its skeleton.
+    fn get(&mut self, words: &[&str]) -> (&str, &str) {
         self.key.clear();
-        self.key.push_str(first);
-        self.key.push_str(second);
+        words.iter().for_each(|word| self.key.push_str(word));
         if !self.folds.contains_key(self.key.as_str()) {
             let joined = fold::fold_word(&self.key);
             let skeleton = fold::skeleton(&joined);
@@ -419,11 +425,11 @@ pub struct AlignScratch {
 }
 
 impl AlignScratch {
-    /// `fold::fold_word` of two words joined, and its skeleton, remembered for the names
-    /// this scratch serves: the candidate stage looks up the query's adjacent words
-    /// joined, and aligning its candidates folds the same pairs again.
-    pub fn joined(&mut self, first: &str, second: &str) -> (&str, &str) {
-        self.joins.get(first, second)
+    /// `fold::fold_word` of adjacent words joined, and its skeleton, remembered for the
+    /// names this scratch serves: the candidate stage looks up the query's adjacent words
+    /// joined, and aligning its candidates folds the same runs again.
+    pub fn joined(&mut self, words: &[&str]) -> (&str, &str) {
+        self.joins.get(words)
     }
 
     /// Forgets the remembered joined words once there are more than `limit`: a scratch
@@ -521,7 +527,8 @@ fn reset(flags: &mut Vec<bool>, len: usize) {
     flags.resize(len, false);
 }
 
-/// "Al Qaeda" against "Alqaeda", "Abu Bakr" against "Abubakr": two words joined.
+/// "Al Qaeda" against "Alqaeda", "Abu Bakr" against "Abubakr": two words joined; "Chong
+/// Chon Gang" against "Chongchongang": a name written syllable by syllable.
 fn joined_pairs(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
@@ -530,44 +537,62 @@ fn joined_pairs(
     joins: &mut JoinedWords,
     pairs: &mut Vec<WordPair>,
 ) {
-    join_two_to_one(query, name, query_used, name_used, joins, |i, j| {
-        pairs.push(WordPair { query: i, name: j, similarity: 0.95, rule: Rule::Joined, query_span: 2, name_span: 1 });
-    });
-    join_two_to_one(name, query, name_used, query_used, joins, |i, j| {
-        pairs.push(WordPair { query: j, name: i, similarity: 0.95, rule: Rule::Joined, query_span: 1, name_span: 2 });
-    });
+    for span in JOINED_SPANS {
+        join_run_to_one(query, name, span, query_used, name_used, joins, |i, j| {
+            pairs.push(WordPair::joined(i, j, span as u8, 1));
+        });
+        join_run_to_one(name, query, span, name_used, query_used, joins, |i, j| {
+            pairs.push(WordPair::joined(j, i, 1, span as u8));
+        });
+    }
 }
 
-/// Calls `found` with (i, j) where words i and i+1 of `two` joined equal word j of `one`.
-fn join_two_to_one(
-    two: &[WordView<'_>],
+/// How many adjacent words may be joined into one: two, or three syllables.
+pub const JOINED_SPANS: [usize; 2] = [2, 3];
+
+/// Whether the run of words joins as syllables of one name do: only two words may join
+/// freely; three only when each is a syllable of at most five letters.
+pub fn may_join(run: &[&str]) -> bool {
+    run.len() == 2 || run.iter().all(|w| w.len() <= SYLLABLE_LETTERS)
+}
+
+/// Calls `found` with (i, j) where the `span` words of `run` from i on, joined, equal word
+/// j of `one`.
+fn join_run_to_one(
+    run: &[WordView<'_>],
     one: &[WordView<'_>],
-    two_used: &mut [bool],
+    span: usize,
+    run_used: &mut [bool],
     one_used: &mut [bool],
     joins: &mut JoinedWords,
     mut found: impl FnMut(usize, usize),
 ) {
-    for i in 0..two.len().saturating_sub(1) {
-        if two_used[i] || two_used[i + 1] {
+    let mut folds: Vec<&str> = Vec::with_capacity(span);
+    for i in 0..(run.len() + 1).saturating_sub(span) {
+        if run_used[i..i + span].contains(&true) {
+            continue;
+        }
+        folds.clear();
+        folds.extend(run[i..i + span].iter().map(|w| w.folded));
+        if !may_join(&folds) {
             continue;
         }
         // Folding changes a length by a few letters at most: skip the work when no word
-        // of the other side could be the two joined.
-        let joined_len = two[i].folded.len() + two[i + 1].folded.len();
+        // of the other side could be the run joined.
+        let joined_len: usize = folds.iter().map(|w| w.len()).sum();
         if !(0..one.len()).any(|j| !one_used[j] && one[j].folded.len().abs_diff(joined_len) <= 3) {
             continue;
         }
-        let (joined, joined_skeleton) = joins.get(two[i].folded, two[i + 1].folded);
+        let (joined, joined_skeleton) = joins.get(&folds);
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
-        let abjad = two[i].abjad || one.first().is_some_and(|w| w.abjad);
+        let abjad = run[i].abjad || one.first().is_some_and(|w| w.abjad);
         let similar_length = |w: &WordView<'_>| w.folded.len().abs_diff(joined.len()) <= 2;
         let meets = |w: &WordView<'_>| {
             w.folded == joined
                 || (abjad && joined_skeleton.len() >= 3 && w.skeleton == joined_skeleton && similar_length(w))
         };
         if let Some(j) = (0..one.len()).find(|&j| !one_used[j] && meets(&one[j])) {
-            two_used[i] = true;
-            two_used[i + 1] = true;
+            run_used[i..i + span].iter_mut().for_each(|used| *used = true);
             one_used[j] = true;
             found(i, j);
         }
@@ -1008,6 +1033,16 @@ mod tests {
         let (query, name) = (words("Moku Gold Mines"), words("Moku Goldmines"));
         let joined = align(&views(&query), &views(&name), false);
         assert!(joined.pairs.iter().any(|p| p.rule == Rule::Joined), "{:?}", joined.pairs);
+    }
+
+    #[test]
+    fn a_name_written_syllable_by_syllable_meets_it_written_as_one_word() {
+        let (query, name) = (words("Sang Won Gang Trading"), words("Sangwongang Trading"));
+        let alignment = align(&views(&query), &views(&name), false);
+        assert!(alignment.pairs.iter().any(|p| p.rule == Rule::Joined && p.query_span == 3), "{:?}", alignment.pairs);
+        assert!(alignment.score > 0.9, "{}", alignment.score);
+        // Three long words are three words, not syllables.
+        assert!(!may_join(&["trading", "shipping", "agency"]));
     }
 
     #[test]
