@@ -1,5 +1,6 @@
 //! Acronyms on a small invented table: an acronym that is also a word of the table, an
-//! acronym followed by a legal form, and legal forms written as their letters.
+//! acronym followed by a legal form, legal forms written as their letters, and blends of
+//! a word's head with the next word (PESCALAGO).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -51,4 +52,17 @@ fn a_legal_form_written_as_letters_ends_no_acronym() {
 fn spanish_incorporado_is_inc() {
     let (outcome, id, _) = answer(&matcher(), "TER INC.");
     assert_eq!((outcome, id.as_deref()), (Outcome::Matched, Some("o:terinc")));
+}
+
+#[test]
+fn a_blend_of_a_words_head_and_the_next_word_is_the_name() {
+    let matcher = matcher();
+    let (outcome, id, method) = answer(&matcher, "PESCALAGO LTDA.");
+    assert_eq!((outcome, id.as_deref(), method), (Outcome::Matched, Some("o:pescalago"), Some(Method::Acronym)));
+    // The head must begin the word before the tail: Lago Azul is no blend of HOTELAGO.
+    let (_, id, _) = answer(&matcher, "AZULAGO");
+    assert_ne!(id.as_deref(), Some("o:lago-azul"));
+    // A word the table holds is that word: RODANTE is not RO + DANTE.
+    let (_, _, method) = answer(&matcher, "EQUIPO");
+    assert_ne!(method, Some(Method::Acronym));
 }

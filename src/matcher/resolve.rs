@@ -34,6 +34,10 @@ const EVIDENCE_LIMIT: usize = 256;
 /// Words held by more names than this are too common to fetch candidates by: they only
 /// add evidence to candidates that rarer words found.
 const RARE_POSTINGS: usize = 512;
+/// The shortest head of a blend (AGRO of AGRONILO): shorter, it begins too many words.
+const BLEND_HEAD_LETTERS: usize = 3;
+/// The shortest tail of a blend, a whole word (NILO).
+const BLEND_TAIL_LETTERS: usize = 4;
 
 thread_local! {
     /// The scratch of `align_with`, kept by each thread across its queries: its joined
@@ -287,7 +291,8 @@ impl Matcher {
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
         candidates.extend(loose_hits.iter().copied());
-        let acronym_hits = self.acronym_hits(prepared);
+        let mut acronym_hits = self.acronym_hits(prepared);
+        acronym_hits.extend(self.blend_hits(prepared));
         candidates.sort_unstable();
         candidates.dedup();
         self.index.warm_names(&candidates);
@@ -545,6 +550,49 @@ impl Matcher {
             None if acronym.len() <= SYLLABLE_ACRONYM_LETTERS => self.syllable_acronym_hits(&acronym),
             None => Vec::new(),
         }
+    }
+
+    /// Names a one-word query blends: a head that begins a word of substance and a tail
+    /// that is the next one (AGRONILO is Agropecuaria el Nilo, COMECARNES Comercializadora
+    /// de Carnes). A word the table holds is that word, never a blend.
+    fn blend_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
+        let mut content = prepared.legal.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content);
+        let (Some(word), None) = (content.next(), content.next()) else {
+            return Vec::new();
+        };
+        if word.len() < BLEND_HEAD_LETTERS + BLEND_TAIL_LETTERS
+            || !word.bytes().all(|b| b.is_ascii_alphabetic())
+            || self.index.lookup_word(&fold::fold_word(word)).is_some()
+        {
+            return Vec::new();
+        }
+        let (mut hits, mut letters) = (Vec::new(), String::new());
+        for cut in BLEND_HEAD_LETTERS..=word.len() - BLEND_TAIL_LETTERS {
+            let (head, tail) = word.split_at(cut);
+            let Some(tail_word) = self.index.lookup_word(&fold::fold_word(tail)) else {
+                continue;
+            };
+            // A common tail ("Trading") would make the blend cost as much as the table.
+            let postings = &self.index.words[tail_word as usize].postings;
+            if postings.len() > RARE_POSTINGS {
+                continue;
+            }
+            for &id in postings {
+                let text = self.name_text(&self.index.names[id as usize]);
+                // Most names holding the tail lack the head's letters: no need to analyse them.
+                if !may_begin_words(&[head], text, &mut letters) {
+                    continue;
+                }
+                let latin =
+                    self.index.romanized(id).unwrap_or_else(|| normalize::latin_words(&normalize::normalize(text)));
+                if pieces_begin_words(&[head, tail], &canonical_legal_forms(&latin)) {
+                    hits.push(id);
+                }
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 
     /// Names whose words begin with the query's pieces in order: IASCO is Iran Alloy
