@@ -204,7 +204,8 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         let edit = if slip_after_stem(a.folded, b.folded, distance) { edit.max(CORROBORATED_SIMILARITY) } else { edit };
         return Some((edit, Rule::Edit));
     }
-    short_form_of(short, long, abjad).then_some((PREFIX_SIMILARITY, Rule::Prefix))
+    // Most pairs that reach here have nothing in common: the first letter says so cheaply.
+    (same_first && short_form_of(short, long, abjad)).then_some((PREFIX_SIMILARITY, Rule::Prefix))
 }
 
 /// A given name's short form (Rafa / Rafael, Kuda / Kudakwashe, Ghodrat / Ghodratollah)
@@ -468,9 +469,11 @@ pub fn align_with(
     reset(name_used, name.len());
     pairs.clear();
     options.clear();
+    let mut short_forms = false;
     for (qi, q) in query.iter().enumerate() {
         for (ni, n) in name.iter().enumerate() {
             if let Some((similarity, rule)) = pair_similarity(qi, ni) {
+                short_forms |= rule == Rule::Prefix;
                 options.push((similarity * (q.weight + n.weight), qi, ni, similarity, rule));
             }
         }
@@ -485,7 +488,7 @@ pub fn align_with(
         joined_pairs(query, name, query_used, name_used, joins, pairs);
     }
     // Short forms last: "Gold" starts "Goldmines", but "Gold Mines" joined is the word.
-    if options.iter().any(|o| o.4 == Rule::Prefix) {
+    if short_forms {
         pair_greedily(options, query_used, name_used, pairs, true);
     }
     // Each query word is in one pair at most, so no two pairs share a key.
@@ -559,7 +562,8 @@ fn joined_pairs(
 }
 
 /// How many adjacent words may be joined into one: two, or three syllables.
-pub const JOINED_SPANS: [usize; 2] = [2, 3];
+pub const JOINED_SPANS: [usize; 2] = [2, JOINED_SPAN_MAX];
+const JOINED_SPAN_MAX: usize = 3;
 
 /// Whether the run of words joins as syllables of one name do: only two words may join
 /// freely; three only when each is a syllable of at most five letters.
@@ -578,14 +582,15 @@ fn join_run_to_one(
     joins: &mut JoinedWords,
     mut found: impl FnMut(usize, usize),
 ) {
-    let mut folds: Vec<&str> = Vec::with_capacity(span);
+    // Every name is aligned with a join tried: the run's words go in place, not allocated.
+    let mut slots = [""; JOINED_SPAN_MAX];
     for i in 0..(run.len() + 1).saturating_sub(span) {
         if run_used[i..i + span].contains(&true) {
             continue;
         }
-        folds.clear();
-        folds.extend(run[i..i + span].iter().map(|w| w.folded));
-        if !may_join(&folds) {
+        slots.iter_mut().zip(&run[i..i + span]).for_each(|(slot, word)| *slot = word.folded);
+        let folds = &slots[..span];
+        if !may_join(folds) {
             continue;
         }
         // Folding changes a length by a few letters at most: skip the work when no word
@@ -594,7 +599,7 @@ fn join_run_to_one(
         if !(0..one.len()).any(|j| !one_used[j] && one[j].folded.len().abs_diff(joined_len) <= 3) {
             continue;
         }
-        let (joined, joined_skeleton) = joins.get(&folds);
+        let (joined, joined_skeleton) = joins.get(folds);
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = run[i].abjad || one.first().is_some_and(|w| w.abjad);
         let similar_length = |w: &WordView<'_>| w.folded.len().abs_diff(joined.len()) <= 2;
