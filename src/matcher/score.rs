@@ -507,7 +507,8 @@ pub fn align_with(
     if person
         && (same_person_structure(query, name, pairs, &paired)
             || same_person_but_second_family_name(query, name, pairs, &paired)
-            || same_families_and_first_given_name(query, name, pairs, &paired))
+            || same_families_and_first_given_name(query, name, pairs, &paired)
+            || family_name_written_as_last_given_name(query, name, pairs, &paired))
     {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
@@ -898,6 +899,39 @@ fn same_families_and_first_given_name(
         && substance(name, paired.name, false, false) <= 1
 }
 
+/// South Asian and Persian names have no fixed family name, and lists file one person
+/// under several: "REHMATULLAH, Shahid Mahmood" is "MAHMOOD, Shahid", the father's name
+/// filed as the family name and the family name written last among the given names.
+/// Both written "FAMILY, Given": the other's family name meets the query's last given
+/// name, the first given names meet (Muhammad, half of all first names, does not count),
+/// every word of substance of the other has a partner, and the query has nothing left but
+/// its own family name.
+fn family_name_written_as_last_given_name(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    pairs: &[WordPair],
+    paired: &Paired<'_>,
+) -> bool {
+    let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
+        return false;
+    };
+    if !query[query_anchors[0]].surname || !name[name_anchors[0]].surname {
+        return false;
+    }
+    let last_given = (0..query.len()).rev().find(|&i| !query[i].surname && !is_minor(&query[i]));
+    let meets = |q: usize, n: usize| {
+        pairs
+            .iter()
+            .any(|p| p.query == q && p.name == n && p.rule != Rule::Initial && p.similarity >= ANCHOR_SIMILARITY)
+    };
+    let family_as_given = last_given.is_some_and(|q| q != query_anchors[1] && meets(q, name_anchors[0]));
+    let first_given_meets =
+        meets(query_anchors[1], name_anchors[1]) && !is_compound_given_prefix(query[query_anchors[1]].folded);
+    let name_all_paired = name.iter().zip(paired.name).all(|(w, &p)| p || is_minor(w));
+    let query_left_only_family = query.iter().zip(paired.query).all(|(w, &p)| p || is_minor(w) || w.surname);
+    family_as_given && first_given_meets && name_all_paired && query_left_only_family
+}
+
 /// The fewest given names that, all meeting, tell one person from a relative.
 const MIN_GIVEN_NAMES: usize = 2;
 
@@ -1114,6 +1148,16 @@ mod tests {
         assert!(person_score("OLMEDO, Raul Enrique", "OLMEDO, Raul Antonio") < 0.82);
         assert!(person_score("OLMEDO BRAVO, Raul Enrique Tomas", "OLMEDO BRAVO, Raul Antonio") < 0.82);
         assert!(person_score("OLMEDO BRAVO, Mohammed Enrique", "OLMEDO BRAVO, Mohammed Antonio") < 0.82);
+    }
+
+    #[test]
+    fn a_family_name_may_be_written_as_the_last_given_name() {
+        assert!(person_score("NOORANI, Tariq Siddiqui", "SIDDIQUI, Tariq") > 0.85);
+        // Muhammad pins nobody down; a given name left over, or another first name, is
+        // another man of that family.
+        assert!(person_score("NOORANI, Mohammad Siddiqui", "SIDDIQUI, Mohammad") < 0.82);
+        assert!(person_score("NOORANI, Tariq Aziz Siddiqui", "SIDDIQUI, Tariq") < 0.82);
+        assert!(person_score("NOORANI, Kamran Siddiqui", "SIDDIQUI, Tariq") < 0.82);
     }
 
     #[test]
