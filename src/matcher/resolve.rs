@@ -169,8 +169,8 @@ impl Matcher {
         limit: usize,
         lookalikes: &WordLookalikes,
     ) -> Vec<(u32, f64)> {
-        let scored = self.similar_ranked(name, analyzed.clone(), Some(lookalikes));
-        scored.iter().take(limit).map(|s| (s.entity, candidate_score(s.score))).collect()
+        let scored = self.similar_ranked(name, analyzed.clone(), Some(lookalikes), limit);
+        scored.iter().map(|s| (s.entity, candidate_score(s.score))).collect()
     }
 
     fn similar_with(
@@ -180,22 +180,31 @@ impl Matcher {
         limit: usize,
         lookalikes: Option<&WordLookalikes>,
     ) -> Vec<Candidate> {
-        let scored = self.similar_ranked(name, analyzed, lookalikes);
-        scored.iter().take(limit).map(|s| self.candidate(s)).collect()
+        let scored = self.similar_ranked(name, analyzed, lookalikes, limit);
+        scored.iter().map(|s| self.candidate(s)).collect()
     }
 
-    /// Every entity with a name like `name`, scored, best first.
-    fn similar_ranked(&self, name: &str, analyzed: AnalyzedName, lookalikes: Option<&WordLookalikes>) -> Vec<Scored> {
+    /// The `limit` best-scored entities with a name like `name`, best first.
+    fn similar_ranked(
+        &self,
+        name: &str,
+        analyzed: AnalyzedName,
+        lookalikes: Option<&WordLookalikes>,
+        limit: usize,
+    ) -> Vec<Scored> {
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
-        let mut best: HashMap<u32, Scored> = HashMap::default();
         let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-        for scored in strict_hits.into_iter().chain(self.fuzzy_hits(&query, &prepared, lookalikes, &mut similarities)) {
+        let fuzzy_hits = self.fuzzy_hits(&query, &prepared, lookalikes, &mut similarities);
+        // Sized for every hit: grown from empty, the map was rehashed for most queries.
+        let mut best: HashMap<u32, Scored> =
+            HashMap::with_capacity_and_hasher(strict_hits.len() + fuzzy_hits.len(), Default::default());
+        for scored in strict_hits.into_iter().chain(fuzzy_hits) {
             keep_best(&mut best, scored);
         }
         let mut scored: Vec<Scored> = best.into_values().collect();
-        self.rank(&mut scored);
+        self.rank_best(&mut scored, limit);
         scored
     }
 
@@ -297,7 +306,9 @@ impl Matcher {
             .map(|&id| Index::entity_type(&self.table, &self.index.names[id as usize]) == EntityType::Person)
             .collect();
         let query_views = prepared.views();
-        let mut best: HashMap<u32, Scored> = HashMap::default();
+        // Sized for every candidate: grown from empty, it was rehashed for most queries.
+        let mut best: HashMap<u32, Scored> =
+            HashMap::with_capacity_and_hasher(candidates.len() + acronym_hits.len(), Default::default());
         let mut name_views = Vec::new();
         for (id, person) in candidates.into_iter().zip(people) {
             let name = &self.index.names[id as usize];
@@ -434,7 +445,7 @@ impl Matcher {
             ranked.select_nth_unstable(COMMON_WORD_POOL);
             ranked.truncate(COMMON_WORD_POOL);
         }
-        let mut common_gain: HashMap<u32, f32> = HashMap::default();
+        let mut common_gain: HashMap<u32, f32> = HashMap::with_capacity_and_hasher(common.len(), Default::default());
         for &(_, word, gain) in &common {
             *common_gain.entry(word).or_default() += gain;
         }
@@ -579,9 +590,29 @@ impl Matcher {
 
     /// Best first; equal scores in entity-id order, so answers never depend on hashing.
     fn rank(&self, scored: &mut [Scored]) {
-        scored.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| self.entity_id(a.entity).cmp(self.entity_id(b.entity)))
-        });
+        scored.sort_by(|a, b| self.ranking(a, b));
+    }
+
+    /// [`Matcher::rank`], keeping only the first `limit`: those are selected before they
+    /// are sorted, since sorting every hit (comparing entity ids as text on equal scores)
+    /// to read the first few was 7% of dedupe's neighbour queries (perf, 1 M records).
+    /// `scored` holds one hit per entity and entity ids are unique, so the order is
+    /// total: the same first `limit`, in the same order, as a full sort.
+    fn rank_best(&self, scored: &mut Vec<Scored>, limit: usize) {
+        if limit == 0 {
+            scored.clear();
+            return;
+        }
+        if scored.len() > limit {
+            scored.select_nth_unstable_by(limit - 1, |a, b| self.ranking(a, b));
+            scored.truncate(limit);
+        }
+        self.rank(scored);
+    }
+
+    /// The order of [`Matcher::rank`]: higher score first, then entity id.
+    fn ranking(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
+        b.score.total_cmp(&a.score).then_with(|| self.entity_id(a.entity).cmp(self.entity_id(b.entity)))
     }
 
     fn decide(
