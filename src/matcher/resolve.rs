@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
-use super::lookalikes::{sort_rarest_first, WordLookalikes};
+use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{align, align_with, covered_by, word_similarity, AlignScratch, Alignment, Rule, WordView};
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
@@ -401,16 +401,14 @@ impl Matcher {
         // "Mohammed") only add to candidates already found, checked name by name: their
         // postings are long, and walking them was most of a query's time.
         let mut common: Vec<(usize, u32, f32)> = Vec::new();
-        let mut alike: Vec<(f32, u32)> = Vec::new();
+        let mut alike: Vec<Lookalike> = Vec::new();
         let query_views = prepared.views();
         for (i, query_word) in query_views.iter().enumerate() {
             let weight = prepared.weights[i];
+            let gain = |found: Lookalike| Lookalike { similarity: weight * found.similarity, ..found };
             match lookalikes.and_then(|known| known.get(query_word.folded)) {
-                Some(known) => alike.extend(known.iter().map(|&(similarity, word)| (weight * similarity, word))),
-                None => {
-                    let found = self.lookalikes_of_word(query_word);
-                    alike.extend(found.into_iter().map(|(similarity, word)| (weight * similarity, word)));
-                }
+                Some(known) => alike.extend(known.iter().copied().map(gain)),
+                None => alike.extend(self.lookalikes_of_word(query_word).into_iter().map(gain)),
             }
         }
         // The most selective words first (fewest names); once enough candidates are
@@ -418,14 +416,15 @@ impl Matcher {
         // a thousand names as at a million. Taking the strongest first instead let a
         // misspelled word's common look-alike ("Repubic" ~ "Republic") fill the pool with
         // ties and push the one name that also holds "Syrian" out.
-        sort_rarest_first(&mut alike, |word| self.index.words[word as usize].postings.len());
-        self.warm_postings(&alike);
-        for (gain, word) in alike {
-            let postings = &self.index.words[word as usize].postings;
-            if postings.len() > RARE_POSTINGS || evidence.len() >= EVIDENCE_LIMIT {
-                common.push((postings.len(), word, gain));
+        sort_rarest_first(&mut alike);
+        self.warm_postings(&alike, RARE_POSTINGS);
+        for Lookalike { similarity: gain, word, postings } in alike {
+            // A common word's entry is never read: its postings length came with it.
+            if postings as usize > RARE_POSTINGS || evidence.len() >= EVIDENCE_LIMIT {
+                common.push((postings as usize, word, gain));
                 continue;
             }
+            let postings = &self.index.words[word as usize].postings;
             for &id in postings {
                 *evidence.entry(id).or_default() += gain;
             }
