@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
-use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index, IndexedName, PRIMARY};
+use super::index::{derived_acronyms, folded_with_legal_forms, word_weight, Index, IndexedName, PRIMARY};
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{align, align_with, covered_by, word_similarity, AlignScratch, Alignment, Rule, WordView};
 use super::sort_key;
@@ -259,9 +259,7 @@ impl Matcher {
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { analyzed, surname_words } = name;
         let legal = canonical_legal_forms(&analyzed.latin);
-        // Most queries have no legal form to rewrite: their words fold as the analysis
-        // already folded them (`fold::fold_words` of the same words).
-        let folded = if legal == analyzed.latin { analyzed.folded.clone() } else { words_with_legal_forms(&legal) };
+        let folded = folded_with_legal_forms(&analyzed, &legal);
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
