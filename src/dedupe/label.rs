@@ -129,10 +129,13 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
     // for a node's representative, the neighbour search.
     let analyses: Vec<Result<AnalyzedName, QueryError>> =
         texts.par_iter().with_min_len(256).map(|text| AnalyzedName::new(text)).collect();
-    let leaders = resolve_leaders(matcher, &analyses);
     // The spellings share most of their words: each word's look-alikes in the table are
-    // found once, not once per spelling holding it.
-    let lookalikes = matcher.word_lookalikes(analyses.par_iter().filter_map(|analysis| analysis.as_ref().ok()));
+    // found once, not once per spelling holding it. Finding the leaders is one thread's
+    // work, so the look-alikes are found beside it.
+    let (leaders, lookalikes) = rayon::join(
+        || resolve_leaders(matcher, &analyses),
+        || matcher.word_lookalikes(analyses.par_iter().filter_map(|analysis| analysis.as_ref().ok())),
+    );
     let resolved: Vec<Resolved> = (0..texts.len())
         .into_par_iter()
         .with_min_len(64)
