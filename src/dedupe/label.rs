@@ -129,10 +129,13 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
     // for a node's representative, the neighbour search.
     let analyses: Vec<Result<AnalyzedName, QueryError>> =
         texts.par_iter().with_min_len(256).map(|text| AnalyzedName::new(text)).collect();
-    let leaders = resolve_leaders(matcher, &analyses);
     // The spellings share most of their words: each word's look-alikes in the table are
-    // found once, not once per spelling holding it.
-    let lookalikes = matcher.word_lookalikes(analyses.par_iter().filter_map(|analysis| analysis.as_ref().ok()));
+    // found once, not once per spelling holding it. Finding the leaders is one thread's
+    // work, so the look-alikes are found beside it.
+    let (leaders, lookalikes) = rayon::join(
+        || resolve_leaders(matcher, &analyses),
+        || matcher.word_lookalikes(analyses.par_iter().filter_map(|analysis| analysis.as_ref().ok())),
+    );
     let resolved: Vec<Resolved> = (0..texts.len())
         .into_par_iter()
         .with_min_len(64)
@@ -161,11 +164,26 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
         }
         representatives.push(analyses[node.representative as usize].take());
     }
-    drop(analyses);
-    result.clustering =
-        cluster_nodes(&result.nodes, &result.texts, &representatives, matcher.table().equivalences(), config, progress);
-    result.ids = result.texts.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+    // Freeing the spent analyses and look-alikes (millions of small allocations) and
+    // building the lookup by text are done beside the clustering, on the core its
+    // sequential steps (building the index, linking clusters) leave idle.
+    let texts = &result.texts;
+    let (clustering, ids) = rayon::join(
+        || cluster_nodes(&result.nodes, texts, &representatives, matcher.table().equivalences(), config, progress),
+        || {
+            drop(analyses);
+            drop(lookalikes);
+            spelling_ids(texts)
+        },
+    );
+    result.clustering = clustering;
+    result.ids = ids;
     result
+}
+
+/// Each spelling's index by its text.
+fn spelling_ids(texts: &[Box<str>]) -> HashMap<Box<str>, u32> {
+    texts.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect()
 }
 
 /// For each spelling, the spelling whose resolution it shares: itself, or the first (in

@@ -11,25 +11,39 @@
 //! They never change an answer, only skip recomputing it.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::analyzed::AnalyzedName;
-use super::index::name_words;
+use super::index::folded_with_legal_forms;
 use super::score::{word_similarity, WordView};
 use super::sort_key;
-use super::words::class_of_folded;
+use super::words::{canonical_legal_forms, class_of_folded};
 use super::Matcher;
-use crate::normalize::fold;
+use crate::normalize::{fold, Analyzed};
 
 /// The look-alikes of a set of words in one matcher's vocabulary.
 #[derive(Debug, Default)]
 pub struct WordLookalikes {
-    by_word: HashMap<Box<str>, Box<[(f32, u32)]>>,
+    by_word: HashMap<Box<str>, Box<[Lookalike]>>,
+}
+
+/// A vocabulary word alike to a query word. For a query's look-alikes `similarity` is
+/// the gain, the similarity times the query word's weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Lookalike {
+    pub(super) similarity: f32,
+    /// The vocabulary word id.
+    pub(super) word: u32,
+    /// How many names hold the word, read when it is found: the candidate stage orders
+    /// the look-alikes by it and leaves the common ones' postings alone, and reading it
+    /// from the word's entry (scattered over a large index) at each query was a cache
+    /// miss per look-alike (perf, 10 M records).
+    pub(super) postings: u32,
 }
 
 impl WordLookalikes {
-    /// A word's look-alikes (similarity, vocabulary word id), if it was computed.
-    pub(super) fn get(&self, folded: &str) -> Option<&[(f32, u32)]> {
+    /// A word's look-alikes, if it was computed.
+    pub(super) fn get(&self, folded: &str) -> Option<&[Lookalike]> {
         self.by_word.get(folded).map(AsRef::as_ref)
     }
 
@@ -48,10 +62,7 @@ impl Matcher {
     /// The look-alikes in this matcher's vocabulary of every word of `names`, each
     /// distinct word computed once, in parallel. Only for this matcher.
     pub fn word_lookalikes<'n>(&self, names: impl ParallelIterator<Item = &'n AnalyzedName>) -> WordLookalikes {
-        let mut words: Vec<String> = names.flat_map_iter(|name| name_words(&name.analyzed)).collect();
-        words.par_sort_unstable();
-        words.dedup();
-        let by_word = words
+        let by_word = distinct_words(names)
             .into_par_iter()
             .with_min_len(64)
             .map(|folded| {
@@ -73,15 +84,16 @@ impl Matcher {
         WordLookalikes { by_word }
     }
 
-    /// Reads the first posting of each look-alike word, one after another without
-    /// waiting on any, before the candidate stage walks them: each word's postings are
-    /// an allocation of their own, scattered over a large index, and walking them one
-    /// by one waited for every first read in turn (a quarter of `fuzzy_hits`' own
-    /// samples at 10 M records, perf). Independent loads overlap.
-    pub(super) fn warm_postings(&self, alike: &[(f32, u32)]) {
+    /// Reads the first posting of each look-alike word with at most `rare_postings`
+    /// names (the only ones whose postings the candidate stage walks), one after another
+    /// without waiting on any, before the candidate stage walks them: each word's
+    /// postings are an allocation of their own, scattered over a large index, and
+    /// walking them one by one waited for every first read in turn (a quarter of
+    /// `fuzzy_hits`' own samples at 10 M records, perf). Independent loads overlap.
+    pub(super) fn warm_postings(&self, alike: &[Lookalike], rare_postings: usize) {
         let mut touched = 0u32;
-        for &(_, word) in alike {
-            let first = self.index.words.get(word as usize).and_then(|w| w.postings.first());
+        for alike in alike.iter().filter(|alike| alike.postings as usize <= rare_postings) {
+            let first = self.index.words.get(alike.word as usize).and_then(|w| w.postings.first());
             touched = touched.wrapping_add(first.copied().unwrap_or(0));
         }
         std::hint::black_box(touched);
@@ -91,7 +103,7 @@ impl Matcher {
     /// the index finds them. Reads only the word's folded form, skeleton and group:
     /// vocabulary words are compared as transliterations (abjad), which makes the
     /// query's own script irrelevant.
-    pub(super) fn lookalikes_of_word(&self, query_word: &WordView<'_>) -> Vec<(f32, u32)> {
+    pub(super) fn lookalikes_of_word(&self, query_word: &WordView<'_>) -> Vec<Lookalike> {
         let mut found = Vec::new();
         let words = self.index.similar_words(query_word.folded, query_word.skeleton);
         self.index.warm_words(words.iter().copied());
@@ -108,31 +120,68 @@ impl Matcher {
                 numeral: vocab.numeral,
             };
             if let Some((similarity, _)) = word_similarity(query_word, &view) {
-                found.push((similarity, word));
+                found.push(Lookalike { similarity, word, postings: vocab.postings.len() as u32 });
             }
         }
         found
     }
 }
 
-/// Sorts a query's look-alikes (gain, vocabulary word) by the postings length of the
-/// word, then gain (highest first), then word id: the order the candidate stage walks
-/// them in. Each element's order is packed once into one integer, because comparing by
-/// `postings_of` read a vocabulary entry scattered over the index at every comparison,
-/// and that sort was about a tenth of dedupe's time (perf, 10 M records). The order is
-/// the same: lengths compare as integers, gains as `f32::total_cmp` does.
-pub(super) fn sort_rarest_first(alike: &mut [(f32, u32)], postings_of: impl Fn(u32) -> usize) {
+/// The distinct words (`name_words`) of `names`, sorted. Each thread keeps the words it
+/// has seen in a set, copying a word only the first time: gathering every word of a
+/// million names and sorting them all to drop the repeats (most words repeat) was more
+/// of this step's time than finding the look-alikes (perf, 1 M records).
+fn distinct_words<'n>(names: impl ParallelIterator<Item = &'n AnalyzedName>) -> Vec<String> {
+    let distinct = names
+        .fold(HashSet::default, |mut seen: HashSet<String>, name| {
+            add_name_words(&mut seen, &name.analyzed);
+            seen
+        })
+        .reduce(HashSet::default, |mut larger, mut smaller| {
+            if larger.len() < smaller.len() {
+                std::mem::swap(&mut larger, &mut smaller);
+            }
+            larger.extend(smaller);
+            larger
+        });
+    let mut words: Vec<String> = distinct.into_iter().collect();
+    words.par_sort_unstable();
+    words
+}
+
+/// Adds to `seen` the words of a name it does not hold yet.
+fn add_name_words(seen: &mut HashSet<String>, analyzed: &Analyzed) {
+    let legal = canonical_legal_forms(&analyzed.latin);
+    if legal == analyzed.latin {
+        // Folded as the analysis folded them (see `index::folded_with_legal_forms`):
+        // borrowed, and copied only when new.
+        for word in &analyzed.folded {
+            if !seen.contains(word.as_str()) {
+                seen.insert(word.clone());
+            }
+        }
+    } else {
+        seen.extend(folded_with_legal_forms(analyzed, &legal));
+    }
+}
+
+/// Sorts a query's look-alikes (their `similarity` the gain) by the postings length of
+/// the word, then gain (highest first), then word id: the order the candidate stage
+/// walks them in. Each element's order is packed once into one integer, because
+/// comparing through a closure was about a tenth of dedupe's time (perf, 10 M records).
+/// The order is the same: lengths compare as integers, gains as `f32::total_cmp` does.
+pub(super) fn sort_rarest_first(alike: &mut [Lookalike]) {
     let mut keys: Vec<u128> = alike
         .iter()
-        .map(|&(gain, word)| {
-            let gain_descending = sort_key::descending(gain);
-            (u128::from(postings_of(word) as u64) << 64) | (u128::from(gain_descending) << 32) | u128::from(word)
+        .map(|alike| {
+            let gain_descending = sort_key::descending(alike.similarity);
+            (u128::from(alike.postings) << 64) | (u128::from(gain_descending) << 32) | u128::from(alike.word)
         })
         .collect();
     keys.sort_unstable();
     for (slot, key) in alike.iter_mut().zip(keys) {
-        let gain = sort_key::from_descending((key >> 32) as u32);
-        *slot = (gain, key as u32);
+        let similarity = sort_key::from_descending((key >> 32) as u32);
+        *slot = Lookalike { similarity, word: key as u32, postings: (key >> 64) as u32 };
     }
 }
 
@@ -146,14 +195,17 @@ mod tests {
 
     #[test]
     fn rarest_first_is_the_order_of_postings_then_gain_then_word() {
-        let postings = |word: u32| [3usize, 1, 3, 7, 1][word as usize];
-        let mut alike = vec![(0.5, 0), (0.9, 1), (0.7, 2), (1.0, 3), (0.9, 4), (-0.0, 2), (0.0, 0), (-1.5, 4)];
+        let postings = |word: u32| [3u32, 1, 3, 7, 1][word as usize];
+        let pairs = [(0.5, 0), (0.9, 1), (0.7, 2), (1.0, 3), (0.9, 4), (-0.0, 2), (0.0, 0), (-1.5, 4)];
+        let mut alike: Vec<Lookalike> =
+            pairs.iter().map(|&(similarity, word)| Lookalike { similarity, word, postings: postings(word) }).collect();
         let mut expected = alike.clone();
-        expected.sort_by(|a: &(f32, u32), b| {
-            postings(a.1).cmp(&postings(b.1)).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1))
+        expected.sort_by(|a, b| {
+            a.postings.cmp(&b.postings).then(b.similarity.total_cmp(&a.similarity)).then(a.word.cmp(&b.word))
         });
-        sort_rarest_first(&mut alike, postings);
-        let bits = |list: &[(f32, u32)]| list.iter().map(|&(g, w)| (g.to_bits(), w)).collect::<Vec<_>>();
+        sort_rarest_first(&mut alike);
+        let bits =
+            |list: &[Lookalike]| list.iter().map(|a| (a.similarity.to_bits(), a.word, a.postings)).collect::<Vec<_>>();
         assert_eq!(bits(&alike), bits(&expected));
     }
 

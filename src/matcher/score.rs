@@ -405,7 +405,11 @@ pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Ali
 /// letters, so they are the key.
 #[derive(Debug, Default)]
 struct JoinedWords {
-    folds: rustc_hash::FxHashMap<String, (String, String)>,
+    /// The joined letters to their entry in `folds`: one lookup finds a remembered fold
+    /// (a map to the folds themselves was asked twice, to test and then to read).
+    index: rustc_hash::FxHashMap<String, u32>,
+    /// Each remembered fold and its skeleton.
+    folds: Vec<(String, String)>,
     key: String,
 }
 
@@ -414,13 +418,29 @@ impl JoinedWords {
     fn get(&mut self, words: &[&str]) -> (&str, &str) {
         self.key.clear();
         words.iter().for_each(|word| self.key.push_str(word));
-        if !self.folds.contains_key(self.key.as_str()) {
-            let joined = fold::fold_word(&self.key);
-            let skeleton = fold::skeleton(&joined);
-            self.folds.insert(self.key.clone(), (joined, skeleton));
-        }
-        // Present: inserted just above when it was not.
-        self.folds.get(self.key.as_str()).map_or(("", ""), |(joined, skeleton)| (joined, skeleton))
+        let entry = match self.index.get(self.key.as_str()) {
+            Some(&entry) => entry as usize,
+            None => {
+                let joined = fold::fold_word(&self.key);
+                let skeleton = fold::skeleton(&joined);
+                self.folds.push((joined, skeleton));
+                self.index.insert(self.key.clone(), (self.folds.len() - 1) as u32);
+                self.folds.len() - 1
+            }
+        };
+        let (joined, skeleton) = &self.folds[entry];
+        (joined, skeleton)
+    }
+
+    /// How many folds are remembered.
+    fn len(&self) -> usize {
+        self.folds.len()
+    }
+
+    /// Forgets every fold.
+    fn clear(&mut self) {
+        self.index.clear();
+        self.folds.clear();
     }
 }
 
@@ -447,8 +467,8 @@ impl AlignScratch {
     /// Forgets the remembered joined words once there are more than `limit`: a scratch
     /// kept across many queries stays bounded.
     pub fn bound_joins(&mut self, limit: usize) {
-        if self.joins.folds.len() > limit {
-            self.joins.folds.clear();
+        if self.joins.len() > limit {
+            self.joins.clear();
         }
     }
 }
