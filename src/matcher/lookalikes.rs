@@ -9,6 +9,13 @@
 //! [`Matcher::similar_with_lookalikes`] and [`Matcher::resolve_with_lookalikes`], which
 //! answer exactly as [`Matcher::similar_analyzed`] and [`Matcher::resolve_analyzed`].
 //! They never change an answer, only skip recomputing it.
+//!
+//! Without such a batch, each thread remembers the look-alikes it computed for one
+//! matcher ([`Matcher::with_lookalikes_of`]), up to a bound: queries share their common
+//! words (legal forms, "Trading", given names), and those are the words with the most
+//! look-alikes to compare.
+
+use std::cell::RefCell;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -44,7 +51,45 @@ impl WordLookalikes {
     }
 }
 
+/// Words whose look-alikes a thread remembers before starting afresh: a few hundred KiB
+/// per thread, enough for the words most queries share.
+const REMEMBERED_WORDS: usize = 1 << 12;
+
+/// The look-alikes one thread computed, for one matcher (by [`Matcher::id`]).
+#[derive(Default)]
+struct Remembered {
+    matcher: u64,
+    by_word: HashMap<Box<str>, Box<[(f32, u32)]>>,
+}
+
+thread_local! {
+    /// This thread's remembered look-alikes: a service thread answers query after query
+    /// of one matcher, and most of their words are words other queries had.
+    static REMEMBERED: RefCell<Remembered> = RefCell::default();
+}
+
 impl Matcher {
+    /// Calls `use_found` with the look-alikes of `query_word` ([`Matcher::lookalikes_of_word`]),
+    /// computed once per thread and matcher while the thread's memory of them lasts.
+    pub(super) fn with_lookalikes_of(&self, query_word: &WordView<'_>, use_found: impl FnOnce(&[(f32, u32)])) {
+        REMEMBERED.with_borrow_mut(|remembered| {
+            if remembered.matcher != self.id {
+                remembered.by_word.clear();
+                remembered.matcher = self.id;
+            }
+            if let Some(found) = remembered.by_word.get(query_word.folded) {
+                use_found(found);
+                return;
+            }
+            let found = self.lookalikes_of_word(query_word).into_boxed_slice();
+            use_found(&found);
+            if remembered.by_word.len() >= REMEMBERED_WORDS {
+                remembered.by_word.clear();
+            }
+            remembered.by_word.insert(query_word.folded.into(), found);
+        });
+    }
+
     /// The look-alikes in this matcher's vocabulary of every word of `names`, each
     /// distinct word computed once, in parallel. Only for this matcher.
     pub fn word_lookalikes<'n>(&self, names: impl ParallelIterator<Item = &'n AnalyzedName>) -> WordLookalikes {

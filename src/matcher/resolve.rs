@@ -396,10 +396,9 @@ impl Matcher {
             let weight = prepared.weights[i];
             match lookalikes.and_then(|known| known.get(query_word.folded)) {
                 Some(known) => alike.extend(known.iter().map(|&(similarity, word)| (weight * similarity, word))),
-                None => {
-                    let found = self.lookalikes_of_word(query_word);
-                    alike.extend(found.into_iter().map(|(similarity, word)| (weight * similarity, word)));
-                }
+                None => self.with_lookalikes_of(query_word, |found| {
+                    alike.extend(found.iter().map(|&(similarity, word)| (weight * similarity, word)));
+                }),
             }
         }
         // The most selective words first (fewest names); once enough candidates are
