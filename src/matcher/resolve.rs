@@ -8,7 +8,10 @@ use super::index::{derived_acronyms, word_weight, words_with_legal_forms, Index,
 use super::lookalikes::{sort_rarest_first, WordLookalikes};
 use super::score::{align, align_with, covered_by, word_similarity, AlignScratch, Alignment, Rule, WordView};
 use super::sort_key;
-use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
+use super::words::{
+    canonical_legal_forms, canonical_legal_forms_folded, class_of_folded, legal_form_words, registration_forms,
+    WordClass,
+};
 use super::Matcher;
 use crate::aliases::EntityType;
 use crate::normalize::{self, fold};
@@ -51,6 +54,9 @@ struct PreparedQuery {
     /// the scorer's words are these folded, and the acronym stage reads them as they are.
     legal: Vec<String>,
     folded: Vec<String>,
+    /// `folded[i]` is `fold::fold_word(&legal[i])` (no word-level fold merged words), so
+    /// `classes[i]` is the class of `legal[i]` folded.
+    folded_alone: bool,
     skeletons: Vec<String>,
     weights: Vec<f32>,
     groups: Vec<Option<u32>>,
@@ -249,17 +255,39 @@ impl Matcher {
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { analyzed, surname_words } = name;
-        let legal = canonical_legal_forms(&analyzed.latin);
+        // Where the analysis folded each word alone, legal phrases are looked up by its
+        // folds rather than by folding the words again.
+        let latin_alone = fold::folds_alone(&analyzed.latin);
+        let legal = if latin_alone {
+            canonical_legal_forms_folded(&analyzed.latin, &analyzed.folded)
+        } else {
+            canonical_legal_forms(&analyzed.latin)
+        };
         // Most queries have no legal form to rewrite: their words fold as the analysis
         // already folded them (`fold::fold_words` of the same words).
-        let folded = if legal == analyzed.latin { analyzed.folded.clone() } else { words_with_legal_forms(&legal) };
+        let (folded, folded_alone) = if legal == analyzed.latin {
+            (analyzed.folded.clone(), latin_alone)
+        } else {
+            (words_with_legal_forms(&legal), fold::folds_alone(&legal))
+        };
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
         let classes = folded.iter().map(|w| class_of_folded(w)).collect();
         let numerals = folded.iter().map(|w| fold::is_numeral(w)).collect();
         let surname_words = usize::from(surname_words);
-        PreparedQuery { analyzed, legal, folded, skeletons, weights, groups, classes, numerals, surname_words }
+        PreparedQuery {
+            analyzed,
+            legal,
+            folded,
+            folded_alone,
+            skeletons,
+            weights,
+            groups,
+            classes,
+            numerals,
+            surname_words,
+        }
     }
 
     /// A table word's weight was fixed when the index was built; a word the table lacks
@@ -515,7 +543,7 @@ impl Matcher {
     /// unless the entity holding the word also holds another name it is the initials of:
     /// the two then agree (PLF, "PLF-Abu Abbas" and "Palestine Liberation Front").
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let Some(acronym) = query_acronym(&prepared.legal) else {
+        let Some(acronym) = query_acronym(prepared) else {
             return Vec::new();
         };
         if let Some(word) = self.index.lookup_word(&acronym) {
@@ -749,14 +777,23 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
 /// A query read as an acronym: its words (romanized, legal forms in one spelling) other
 /// than legal forms, when they are one word of 3 to 8 letters, or a few short words that
 /// join to one ("ISIL K").
-fn query_acronym(words: &[String]) -> Option<String> {
+fn query_acronym(query: &PreparedQuery) -> Option<String> {
     const LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
+    let words = &query.legal;
+    // Each word's class: the prepared one when the folds line up with the words.
+    let class_of = |i: usize| match query.classes.get(i) {
+        Some(&class) if query.folded_alone => class,
+        _ => class_of_folded(&fold::fold_word(&words[i])),
+    };
     let mut joined = String::new();
     let (mut content, mut all_short) = (0, true);
-    for word in words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content) {
+    for (i, word) in words.iter().enumerate() {
+        if class_of(i) != WordClass::Content {
+            continue;
+        }
         joined.push_str(word);
         // Too long or not all letters already: no later word can mend it, and most
-        // queries are found out before all their words are folded to be classed.
+        // queries are found out before all their words are classed.
         if joined.len() > *LETTERS.end() || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
             return None;
         }
@@ -845,7 +882,7 @@ fn pieces_begin_words(pieces: &[&str], words: &[String]) -> bool {
 /// Whether `short` reads as an acronym of `long` ("ISIL" of "Islamic State of Iraq and
 /// the Levant").
 fn is_acronym_of(short: &PreparedQuery, long: &PreparedQuery) -> bool {
-    query_acronym(&short.legal).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
+    query_acronym(short).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
 }
 
 fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Alignment) -> Method {
