@@ -326,21 +326,21 @@ impl Matcher {
             .collect();
         let query_views = prepared.views();
         let mut best: HashMap<u32, Scored> = HashMap::default();
-        let mut name_views = Vec::new();
+        let (mut name_views, mut rows) = (Vec::new(), Vec::new());
         for (id, person) in candidates.into_iter().zip(people) {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
                 continue;
             }
             self.fill_name_views(name, &mut name_views);
+            // Each name word's similarities to the query words, found once per word.
+            rows.clear();
             let word_ids = self.index.words_of(name);
-            let alignment_score = align_with(
-                &query_views,
-                &name_views,
-                person,
-                |qi, ni| similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni]),
-                &mut scratch,
+            rows.extend(
+                word_ids.iter().zip(&name_views).map(|(&word, view)| similarities.row(word, &query_views, view)),
             );
+            let alignment_score =
+                align_with(&query_views, &name_views, person, |qi, ni| similarities.in_row(rows[ni], qi), &mut scratch);
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
@@ -396,7 +396,8 @@ impl Matcher {
                 .collect();
             let views: Vec<Vec<WordView<'_>>> = names.iter().map(|name| self.name_views(name)).collect();
             let covered = covered_by(&query_views, &views, |qi, k, j| {
-                similarities.get(qi, self.index.words_of(names[k])[j], &query_views[qi], &views[k][j])
+                let row = similarities.row(self.index.words_of(names[k])[j], &query_views, &views[k][j]);
+                similarities.in_row(row, qi)
             });
             if covered {
                 candidate.score = lifted;
@@ -718,26 +719,46 @@ impl Matcher {
 
 /// Word similarities already computed for one query: its candidates share many words
 /// (the query's own, legal forms, common given names), and comparing word pairs was
-/// most of the time spent scoring them.
-struct PairSimilarities(HashMap<u64, Option<(f32, Rule)>>);
+/// most of the time spent scoring them. Kept as one row per name word met, its
+/// similarity with each query word in query order: aligning a name asks for every pair
+/// of its words with the query's, so a name costs one lookup per word, not per pair.
+struct PairSimilarities {
+    /// Where each name word's row starts in `similarities`.
+    rows: HashMap<u64, usize>,
+    similarities: Vec<Option<(f32, Rule)>>,
+}
 
-/// Word pairs a query's candidates hold between them, sized for most queries (a few
-/// query words against 16 names of a few words, many shared): grown from empty, the map
-/// was rehashed three or four times per query.
-const PAIR_SIMILARITIES_CAPACITY: usize = 64;
+/// Name words a query's candidates hold between them, sized for most queries (16 names
+/// of a few words, many shared): grown from empty, the memo rehashed three or four
+/// times per query.
+const PAIR_SIMILARITIES_CAPACITY: usize = 32;
 
 impl PairSimilarities {
-    fn with_capacity(pairs: usize) -> Self {
-        PairSimilarities(HashMap::with_capacity_and_hasher(pairs, Default::default()))
+    fn with_capacity(words: usize) -> Self {
+        PairSimilarities {
+            rows: HashMap::with_capacity_and_hasher(words, Default::default()),
+            similarities: Vec::with_capacity(words * 4),
+        }
     }
 
-    /// `word_similarity` of query word `qi` and a name word, the vocabulary word `word`.
-    /// A name word's view is its vocabulary entry plus the name's script and surname
-    /// flags; the similarity reads the script, so it is part of the key (the surname
-    /// flag is not: a given name and a family name spelled alike are one pair).
-    fn get(&mut self, qi: usize, word: u32, query: &WordView<'_>, name: &WordView<'_>) -> Option<(f32, Rule)> {
-        let key = (u64::from(word) << 32) | ((qi as u64) << 1) | u64::from(name.abjad);
-        *self.0.entry(key).or_insert_with(|| word_similarity(query, name))
+    /// The row of a name word, the vocabulary word `word`: `word_similarity` of each of
+    /// `query` with it, computed the first time it is asked for. A name word's view is
+    /// its vocabulary entry plus the name's script and surname flags; the similarity
+    /// reads the script, so it is part of the key (the surname flag is not: a given name
+    /// and a family name spelled alike are one row).
+    fn row(&mut self, word: u32, query: &[WordView<'_>], name: &WordView<'_>) -> usize {
+        let key = (u64::from(word) << 1) | u64::from(name.abjad);
+        let similarities = &mut self.similarities;
+        *self.rows.entry(key).or_insert_with(|| {
+            let start = similarities.len();
+            similarities.extend(query.iter().map(|query_word| word_similarity(query_word, name)));
+            start
+        })
+    }
+
+    /// The similarity of query word `qi` in the row starting at `row` ([`Self::row`]).
+    fn in_row(&self, row: usize, qi: usize) -> Option<(f32, Rule)> {
+        self.similarities.get(row + qi).copied().flatten()
     }
 }
 
