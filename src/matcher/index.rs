@@ -138,9 +138,14 @@ pub(crate) struct Index {
     by_skeleton: HashMap<Box<str>, Vec<u32>>,
     /// (hash of a word with one letter deleted, word id), sorted for binary search.
     deletes: Vec<(u64, u32)>,
-    /// Where each run of `deletes` with the same top 16 hash bits starts, so a lookup
-    /// searches a few dozen entries, not millions.
+    /// Where each run of `deletes` with the same top `delete_bucket_bits` hash bits
+    /// starts, so a lookup searches a few entries, not millions.
     delete_buckets: Vec<u32>,
+    /// How many top hash bits pick a bucket: about four entries to a bucket, so that a
+    /// lookup reads one cache line of `deletes` (a few dozen to a bucket were a binary
+    /// search of several cache misses per probe at a million names, and a query word
+    /// probes once per letter).
+    delete_bucket_bits: u32,
 }
 
 /// The words of a name ready for the index or the scorer: romanized, legal forms in one
@@ -302,9 +307,11 @@ impl Index {
     fn finish_deletes(&mut self) {
         self.deletes.par_sort_unstable();
         self.deletes.dedup();
-        let mut buckets = vec![0u32; DELETE_BUCKETS + 1];
+        let bits = (self.deletes.len() / DELETES_PER_BUCKET).next_power_of_two().trailing_zeros();
+        self.delete_bucket_bits = bits.clamp(MIN_DELETE_BUCKET_BITS, MAX_DELETE_BUCKET_BITS);
+        let mut buckets = vec![0u32; (1 << self.delete_bucket_bits) + 1];
         for &(hash, _) in &self.deletes {
-            buckets[bucket_of(hash) + 1] += 1;
+            buckets[self.bucket_of(hash) + 1] += 1;
         }
         for i in 1..buckets.len() {
             buckets[i] += buckets[i - 1];
@@ -321,7 +328,7 @@ impl Index {
 
     /// The word ids stored under one hash in `deletes`.
     fn deletes_with(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
-        let bucket = bucket_of(hash);
+        let bucket = self.bucket_of(hash);
         let (start, end) = match (self.delete_buckets.get(bucket), self.delete_buckets.get(bucket + 1)) {
             (Some(&start), Some(&end)) => (start as usize, end as usize),
             _ => (0, 0),
@@ -329,6 +336,12 @@ impl Index {
         let run = &self.deletes[start..end];
         let first = run.partition_point(|&(h, _)| h < hash);
         run[first..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, id)| id)
+    }
+
+    /// The bucket of `deletes` a hash is in: its top `delete_bucket_bits` bits (none for
+    /// an index without any).
+    fn bucket_of(&self, hash: u64) -> usize {
+        hash.checked_shr(64 - self.delete_bucket_bits).unwrap_or(0) as usize
     }
 
     /// The romanized words of a name with acronyms, if it is not plain ASCII (see
@@ -436,12 +449,12 @@ pub(crate) fn word_weight(class: WordClass, df: usize, names: usize) -> f32 {
     class.weight() * idf
 }
 
-/// Buckets of the delete table: by the top 16 bits of a hash.
-const DELETE_BUCKETS: usize = 1 << 16;
-
-fn bucket_of(hash: u64) -> usize {
-    (hash >> 48) as usize
-}
+/// Entries of the delete table to a bucket, about: four fill a cache line.
+const DELETES_PER_BUCKET: usize = 4;
+/// The fewest top hash bits that pick a bucket (a small table's 256 KiB of buckets).
+const MIN_DELETE_BUCKET_BITS: u32 = 16;
+/// The most (64 MiB of buckets, for tens of millions of words).
+const MAX_DELETE_BUCKET_BITS: u32 = 24;
 
 fn push_unique(ids: &mut Vec<u32>, id: u32) {
     if ids.last() != Some(&id) {
