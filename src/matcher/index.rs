@@ -326,16 +326,28 @@ impl Index {
         }
     }
 
-    /// The word ids stored under one hash in `deletes`.
-    fn deletes_with(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+    /// The entries of `deletes` in the bucket of `hash` (those with its top bits).
+    fn delete_bucket(&self, hash: u64) -> &[(u64, u32)] {
         let bucket = self.bucket_of(hash);
-        let (start, end) = match (self.delete_buckets.get(bucket), self.delete_buckets.get(bucket + 1)) {
-            (Some(&start), Some(&end)) => (start as usize, end as usize),
-            _ => (0, 0),
-        };
-        let run = &self.deletes[start..end];
-        let first = run.partition_point(|&(h, _)| h < hash);
-        run[first..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, id)| id)
+        match (self.delete_buckets.get(bucket), self.delete_buckets.get(bucket + 1)) {
+            (Some(&start), Some(&end)) => self.deletes.get(start as usize..end as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// The word ids stored under each of `hashes` in `deletes`, hash after hash. Every
+    /// bucket is found before any is searched, and each one's first entry read, so that
+    /// the loads do not wait on one another: a query word probes once per letter, and
+    /// at a million names each probe waited for two cache misses in turn (most of
+    /// `similar_words`' wall-clock samples, perf).
+    fn deletes_with(&self, hashes: &[u64], found: &mut Vec<u32>) {
+        let buckets: Vec<&[(u64, u32)]> = hashes.iter().map(|&hash| self.delete_bucket(hash)).collect();
+        let touched = buckets.iter().fold(0u32, |touched, bucket| touched ^ bucket.first().map_or(0, |&(_, id)| id));
+        std::hint::black_box(touched);
+        for (&hash, bucket) in hashes.iter().zip(buckets) {
+            let first = bucket.partition_point(|&(h, _)| h < hash);
+            found.extend(bucket[first..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, id)| id));
+        }
     }
 
     /// The bucket of `deletes` a hash is in: its top `delete_bucket_bits` bits (none for
@@ -402,20 +414,22 @@ impl Index {
             // Each deletion is built in one reused buffer: a string per probe was a
             // tenth of this function's time. Probing a repeated deletion twice finds
             // the same ids, which the dedup below drops.
+            let mut hashes = Vec::with_capacity(folded.len() + 2);
             if folded.is_ascii() {
                 let mut probe = String::with_capacity(folded.len());
                 for i in 0..folded.len() {
                     probe.clear();
                     probe.push_str(&folded[..i]);
                     probe.push_str(&folded[i + 1..]);
-                    found.extend(self.deletes_with(hash_str(&probe)));
+                    hashes.push(hash_str(&probe));
                 }
             }
-            found.extend(self.deletes_with(hash_str(folded)));
+            hashes.push(hash_str(folded));
             // The query "Alnusra" finds the table's "Nusra".
             if let Some(bare) = super::score::strip_article(folded) {
-                found.extend(self.deletes_with(hash_str(bare)));
+                hashes.push(hash_str(bare));
             }
+            self.deletes_with(&hashes, &mut found);
         }
         found.sort_unstable();
         found.dedup();
