@@ -13,7 +13,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
-use super::words::{canonical_legal_forms, class_of_folded, WordClass};
+use super::words::{canonical_legal_forms, canonical_legal_forms_folded, class_of_folded, WordClass};
 use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
 use crate::normalize::{self, fold};
@@ -81,16 +81,27 @@ struct PreparedName {
 impl PreparedName {
     /// One name; `analyzed` is `normalize::analyze(text)`.
     fn new(entity: u32, kind: EntityType, alias: u32, text: &str, exact: bool, analyzed: &normalize::Analyzed) -> Self {
-        // Both the words and the acronyms read the legal forms in one spelling.
-        let legal = canonical_legal_forms(&analyzed.latin);
-        let folded = words_with_legal_forms(&legal);
+        // Both the words and the acronyms read the legal forms in one spelling. Where the
+        // analysis folded each word alone, its folds serve the legal phrases, the words
+        // and the acronyms' classes, instead of folding every word three more times.
+        let latin_alone = fold::folds_alone(&analyzed.latin);
+        let legal = if latin_alone {
+            canonical_legal_forms_folded(&analyzed.latin, &analyzed.folded)
+        } else {
+            canonical_legal_forms(&analyzed.latin)
+        };
+        let (folded, folded_alone) = if legal == analyzed.latin {
+            (analyzed.folded.clone(), latin_alone)
+        } else {
+            (words_with_legal_forms(&legal), fold::folds_alone(&legal))
+        };
         let exact_only = exact || !normalize::is_fuzzy_script(&analyzed.strict);
         let loose = normalize::loose_key_of(&folded);
         // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
         let acronyms = if kind == EntityType::Person || exact_only {
             Vec::new()
         } else {
-            acronyms_of_legal(&analyzed.latin, &legal)
+            acronyms_of_legal(&analyzed.latin, &legal, folded_alone.then_some(folded.as_slice()))
         };
         let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
         let romanized = (!acronyms.is_empty() && !text.is_ascii()).then(|| analyzed.latin.join(" ").into_boxed_str());
@@ -500,12 +511,13 @@ fn hash_str(text: &str) -> u64 {
 /// words ("Islamic State of Iraq and the Levant" gives "isil"), the same without trailing
 /// legal forms ("Myanmar Economic Corporation Limited" gives "mec"), and all initials.
 pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
-    acronyms_of_legal(latin, &canonical_legal_forms(latin))
+    acronyms_of_legal(latin, &canonical_legal_forms(latin), None)
 }
 
 /// [`derived_acronyms`] of `latin`, whose words with legal forms in one spelling
 /// (`canonical_legal_forms`) are `words`.
-fn acronyms_of_legal(latin: &[String], words: &[String]) -> Vec<String> {
+/// `folded`, when given, is `fold::fold_word` of each of `words`, in place.
+fn acronyms_of_legal(latin: &[String], words: &[String], folded: Option<&[String]>) -> Vec<String> {
     if words.len() < 2 {
         return Vec::new();
     }
@@ -513,7 +525,10 @@ fn acronyms_of_legal(latin: &[String], words: &[String]) -> Vec<String> {
         words.iter().filter_map(|w| w.chars().next()).map(|c| c.to_ascii_lowercase()).collect::<String>()
     };
     // Each word's class, folded once: the filters and the run ends below all read it.
-    let classes: Vec<WordClass> = words.iter().map(|w| class_of_folded(&fold::fold_word(w))).collect();
+    let classes: Vec<WordClass> = match folded {
+        Some(folded) if folded.len() == words.len() => folded.iter().map(|w| class_of_folded(w)).collect(),
+        _ => words.iter().map(|w| class_of_folded(&fold::fold_word(w))).collect(),
+    };
     let all: Vec<&String> = words.iter().collect();
     let content: Vec<(&String, WordClass)> =
         words.iter().zip(classes.iter().copied()).filter(|&(_, class)| class != WordClass::Stop).collect();
