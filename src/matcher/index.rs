@@ -13,7 +13,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
-use super::words::{canonical_legal_forms, class_of_folded, WordClass};
+use super::words::{canonical_legal_forms, canonical_legal_forms_folded, class_of_folded, WordClass};
 use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
 use crate::normalize::{self, fold};
@@ -81,16 +81,18 @@ struct PreparedName {
 impl PreparedName {
     /// One name; `analyzed` is `normalize::analyze(text)`.
     fn new(entity: u32, kind: EntityType, alias: u32, text: &str, exact: bool, analyzed: &normalize::Analyzed) -> Self {
-        // Both the words and the acronyms read the legal forms in one spelling.
-        let legal = canonical_legal_forms(&analyzed.latin);
-        let folded = folded_with_legal_forms(analyzed, &legal);
+        // Both the words and the acronyms read the legal forms in one spelling. Where the
+        // analysis folded each word alone, its folds serve the legal phrases, the words
+        // and the acronyms' classes, instead of folding every word three more times.
+        let (legal, latin_alone) = legal_forms(analyzed);
+        let (folded, folded_alone) = folded_with_legal_forms(analyzed, &legal, latin_alone);
         let exact_only = exact || !normalize::is_fuzzy_script(&analyzed.strict);
         let loose = normalize::loose_key_of(&folded);
         // People's initials are not acronyms: "DMR" is not Duarte Munoz Roque.
         let acronyms = if kind == EntityType::Person || exact_only {
             Vec::new()
         } else {
-            acronyms_of_legal(&analyzed.latin, &legal)
+            acronyms_of_legal(&analyzed.latin, &legal, folded_alone.then_some(folded.as_slice()))
         };
         let surname_words = if kind == EntityType::Person { surname_words(text) } else { 0 };
         let romanized = (!acronyms.is_empty() && !text.is_ascii()).then(|| analyzed.latin.join(" ").into_boxed_str());
@@ -138,34 +140,53 @@ pub(crate) struct Index {
     by_skeleton: HashMap<Box<str>, Vec<u32>>,
     /// (hash of a word with one letter deleted, word id), sorted for binary search.
     deletes: Vec<(u64, u32)>,
-    /// Where each run of `deletes` with the same top 16 hash bits starts, so a lookup
-    /// searches a few dozen entries, not millions.
+    /// Where each run of `deletes` with the same top `delete_bucket_bits` hash bits
+    /// starts, so a lookup searches a few entries, not millions.
     delete_buckets: Vec<u32>,
+    /// How many top hash bits pick a bucket: about four entries to a bucket, so that a
+    /// lookup reads one cache line of `deletes` (a few dozen to a bucket were a binary
+    /// search of several cache misses per probe at a million names, and a query word
+    /// probes once per letter).
+    delete_bucket_bits: u32,
 }
 
 /// The words of a name ready for the index or the scorer: romanized, legal forms in one
 /// spelling, romanization folded.
 pub(crate) fn name_words(analyzed: &normalize::Analyzed) -> Vec<String> {
-    folded_with_legal_forms(analyzed, &canonical_legal_forms(&analyzed.latin))
+    let (legal, latin_alone) = legal_forms(analyzed);
+    folded_with_legal_forms(analyzed, &legal, latin_alone).0
 }
 
-/// [`name_words`] given the romanized words with legal forms in one spelling. Most
-/// names have no legal form to rewrite: their words fold as the analysis already folded
-/// them (`Analyzed::folded` is `fold::fold_words` of the same words). Folding them again
-/// was a sixth of the samples while dedupe indexed its unknown names (perf, 10 M
-/// records), and every name's words are gathered so again for look-alikes.
-pub(crate) fn folded_with_legal_forms(analyzed: &normalize::Analyzed, legal: &[String]) -> Vec<String> {
-    if legal == analyzed.latin.as_slice() {
-        analyzed.folded.clone()
+/// `canonical_legal_forms` of a name's romanized words, and whether the analysis folded
+/// each of those alone (`fold::folds_alone`): then its folds serve the legal phrases,
+/// instead of folding every word again.
+pub(crate) fn legal_forms(analyzed: &normalize::Analyzed) -> (Vec<String>, bool) {
+    let latin_alone = fold::folds_alone(&analyzed.latin);
+    let legal = if latin_alone {
+        canonical_legal_forms_folded(&analyzed.latin, &analyzed.folded)
     } else {
-        words_with_legal_forms(legal)
-    }
+        canonical_legal_forms(&analyzed.latin)
+    };
+    (legal, latin_alone)
 }
 
-/// [`name_words`] from the romanized words with legal forms already in one spelling
-/// (`canonical_legal_forms`), for callers that read those too.
-fn words_with_legal_forms(legal: &[String]) -> Vec<String> {
-    fold::fold_words(legal)
+/// [`name_words`] given the romanized words with legal forms in one spelling and whether
+/// the analysis folded its words alone ([`legal_forms`]); with whether each of the words
+/// returned is `fold::fold_word` of its word alone (then callers class the words from
+/// them). Most names have no legal form to rewrite: their words fold as the analysis
+/// already folded them (`Analyzed::folded` is `fold::fold_words` of the same words).
+/// Folding them again was a sixth of the samples while dedupe indexed its unknown names
+/// (perf, 10 M records), and every name's words are gathered so again for look-alikes.
+pub(crate) fn folded_with_legal_forms(
+    analyzed: &normalize::Analyzed,
+    legal: &[String],
+    latin_alone: bool,
+) -> (Vec<String>, bool) {
+    if legal == analyzed.latin.as_slice() {
+        (analyzed.folded.clone(), latin_alone)
+    } else {
+        (fold::fold_words(legal), fold::folds_alone(legal))
+    }
 }
 
 impl Index {
@@ -315,9 +336,11 @@ impl Index {
     fn finish_deletes(&mut self) {
         self.deletes.par_sort_unstable();
         self.deletes.dedup();
-        let mut buckets = vec![0u32; DELETE_BUCKETS + 1];
+        let bits = (self.deletes.len() / DELETES_PER_BUCKET).next_power_of_two().trailing_zeros();
+        self.delete_bucket_bits = bits.clamp(MIN_DELETE_BUCKET_BITS, MAX_DELETE_BUCKET_BITS);
+        let mut buckets = vec![0u32; (1 << self.delete_bucket_bits) + 1];
         for &(hash, _) in &self.deletes {
-            buckets[bucket_of(hash) + 1] += 1;
+            buckets[self.bucket_of(hash) + 1] += 1;
         }
         for i in 1..buckets.len() {
             buckets[i] += buckets[i - 1];
@@ -332,16 +355,34 @@ impl Index {
         }
     }
 
-    /// The word ids stored under one hash in `deletes`.
-    fn deletes_with(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
-        let bucket = bucket_of(hash);
-        let (start, end) = match (self.delete_buckets.get(bucket), self.delete_buckets.get(bucket + 1)) {
-            (Some(&start), Some(&end)) => (start as usize, end as usize),
-            _ => (0, 0),
-        };
-        let run = &self.deletes[start..end];
-        let first = run.partition_point(|&(h, _)| h < hash);
-        run[first..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, id)| id)
+    /// The entries of `deletes` in the bucket of `hash` (those with its top bits).
+    fn delete_bucket(&self, hash: u64) -> &[(u64, u32)] {
+        let bucket = self.bucket_of(hash);
+        match (self.delete_buckets.get(bucket), self.delete_buckets.get(bucket + 1)) {
+            (Some(&start), Some(&end)) => self.deletes.get(start as usize..end as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// The word ids stored under each of `hashes` in `deletes`, hash after hash. Every
+    /// bucket is found before any is searched, and each one's first entry read, so that
+    /// the loads do not wait on one another: a query word probes once per letter, and
+    /// at a million names each probe waited for two cache misses in turn (most of
+    /// `similar_words`' wall-clock samples, perf).
+    fn deletes_with(&self, hashes: &[u64], found: &mut Vec<u32>) {
+        let buckets: Vec<&[(u64, u32)]> = hashes.iter().map(|&hash| self.delete_bucket(hash)).collect();
+        let touched = buckets.iter().fold(0u32, |touched, bucket| touched ^ bucket.first().map_or(0, |&(_, id)| id));
+        std::hint::black_box(touched);
+        for (&hash, bucket) in hashes.iter().zip(buckets) {
+            let first = bucket.partition_point(|&(h, _)| h < hash);
+            found.extend(bucket[first..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, id)| id));
+        }
+    }
+
+    /// The bucket of `deletes` a hash is in: its top `delete_bucket_bits` bits (none for
+    /// an index without any).
+    fn bucket_of(&self, hash: u64) -> usize {
+        hash.checked_shr(64 - self.delete_bucket_bits).unwrap_or(0) as usize
     }
 
     /// The romanized words of a name with acronyms, if it is not plain ASCII (see
@@ -402,20 +443,22 @@ impl Index {
             // Each deletion is built in one reused buffer: a string per probe was a
             // tenth of this function's time. Probing a repeated deletion twice finds
             // the same ids, which the dedup below drops.
+            let mut hashes = Vec::with_capacity(folded.len() + 2);
             if folded.is_ascii() {
                 let mut probe = String::with_capacity(folded.len());
                 for i in 0..folded.len() {
                     probe.clear();
                     probe.push_str(&folded[..i]);
                     probe.push_str(&folded[i + 1..]);
-                    found.extend(self.deletes_with(hash_str(&probe)));
+                    hashes.push(hash_str(&probe));
                 }
             }
-            found.extend(self.deletes_with(hash_str(folded)));
+            hashes.push(hash_str(folded));
             // The query "Alnusra" finds the table's "Nusra".
             if let Some(bare) = super::score::strip_article(folded) {
-                found.extend(self.deletes_with(hash_str(bare)));
+                hashes.push(hash_str(bare));
             }
+            self.deletes_with(&hashes, &mut found);
         }
         found.sort_unstable();
         found.dedup();
@@ -449,12 +492,12 @@ pub(crate) fn word_weight(class: WordClass, df: usize, names: usize) -> f32 {
     class.weight() * idf
 }
 
-/// Buckets of the delete table: by the top 16 bits of a hash.
-const DELETE_BUCKETS: usize = 1 << 16;
-
-fn bucket_of(hash: u64) -> usize {
-    (hash >> 48) as usize
-}
+/// Entries of the delete table to a bucket, about: four fill a cache line.
+const DELETES_PER_BUCKET: usize = 4;
+/// The fewest top hash bits that pick a bucket (a small table's 256 KiB of buckets).
+const MIN_DELETE_BUCKET_BITS: u32 = 16;
+/// The most (64 MiB of buckets, for tens of millions of words).
+const MAX_DELETE_BUCKET_BITS: u32 = 24;
 
 fn push_unique(ids: &mut Vec<u32>, id: u32) {
     if ids.last() != Some(&id) {
@@ -486,12 +529,13 @@ fn hash_str(text: &str) -> u64 {
 /// words ("Islamic State of Iraq and the Levant" gives "isil"), the same without trailing
 /// legal forms ("Myanmar Economic Corporation Limited" gives "mec"), and all initials.
 pub(crate) fn derived_acronyms(latin: &[String]) -> Vec<String> {
-    acronyms_of_legal(latin, &canonical_legal_forms(latin))
+    acronyms_of_legal(latin, &canonical_legal_forms(latin), None)
 }
 
 /// [`derived_acronyms`] of `latin`, whose words with legal forms in one spelling
 /// (`canonical_legal_forms`) are `words`.
-fn acronyms_of_legal(latin: &[String], words: &[String]) -> Vec<String> {
+/// `folded`, when given, is `fold::fold_word` of each of `words`, in place.
+fn acronyms_of_legal(latin: &[String], words: &[String], folded: Option<&[String]>) -> Vec<String> {
     if words.len() < 2 {
         return Vec::new();
     }
@@ -499,7 +543,10 @@ fn acronyms_of_legal(latin: &[String], words: &[String]) -> Vec<String> {
         words.iter().filter_map(|w| w.chars().next()).map(|c| c.to_ascii_lowercase()).collect::<String>()
     };
     // Each word's class, folded once: the filters and the run ends below all read it.
-    let classes: Vec<WordClass> = words.iter().map(|w| class_of_folded(&fold::fold_word(w))).collect();
+    let classes: Vec<WordClass> = match folded {
+        Some(folded) if folded.len() == words.len() => folded.iter().map(|w| class_of_folded(w)).collect(),
+        _ => words.iter().map(|w| class_of_folded(&fold::fold_word(w))).collect(),
+    };
     let all: Vec<&String> = words.iter().collect();
     let content: Vec<(&String, WordClass)> =
         words.iter().zip(classes.iter().copied()).filter(|&(_, class)| class != WordClass::Stop).collect();

@@ -9,15 +9,22 @@
 //! [`Matcher::similar_with_lookalikes`] and [`Matcher::resolve_with_lookalikes`], which
 //! answer exactly as [`Matcher::similar_analyzed`] and [`Matcher::resolve_analyzed`].
 //! They never change an answer, only skip recomputing it.
+//!
+//! Without such a batch, each thread remembers the look-alikes it computed for one
+//! matcher ([`Matcher::with_lookalikes_of`]), up to a bound: queries share their common
+//! words (legal forms, "Trading", given names), and those are the words with the most
+//! look-alikes to compare.
+
+use std::cell::RefCell;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::analyzed::AnalyzedName;
-use super::index::folded_with_legal_forms;
+use super::index::{folded_with_legal_forms, legal_forms};
 use super::score::{word_similarity, WordView};
 use super::sort_key;
-use super::words::{canonical_legal_forms, class_of_folded};
+use super::words::class_of_folded;
 use super::Matcher;
 use crate::normalize::{fold, Analyzed};
 
@@ -58,7 +65,45 @@ impl WordLookalikes {
     }
 }
 
+/// Words whose look-alikes a thread remembers before starting afresh: a few hundred KiB
+/// per thread, enough for the words most queries share.
+const REMEMBERED_WORDS: usize = 1 << 12;
+
+/// The look-alikes one thread computed, for one matcher (by [`Matcher::id`]).
+#[derive(Default)]
+struct Remembered {
+    matcher: u64,
+    by_word: HashMap<Box<str>, Box<[Lookalike]>>,
+}
+
+thread_local! {
+    /// This thread's remembered look-alikes: a service thread answers query after query
+    /// of one matcher, and most of their words are words other queries had.
+    static REMEMBERED: RefCell<Remembered> = RefCell::default();
+}
+
 impl Matcher {
+    /// Calls `use_found` with the look-alikes of `query_word` ([`Matcher::lookalikes_of_word`]),
+    /// computed once per thread and matcher while the thread's memory of them lasts.
+    pub(super) fn with_lookalikes_of(&self, query_word: &WordView<'_>, use_found: impl FnOnce(&[Lookalike])) {
+        REMEMBERED.with_borrow_mut(|remembered| {
+            if remembered.matcher != self.id {
+                remembered.by_word.clear();
+                remembered.matcher = self.id;
+            }
+            if let Some(found) = remembered.by_word.get(query_word.folded) {
+                use_found(found);
+                return;
+            }
+            let found = self.lookalikes_of_word(query_word).into_boxed_slice();
+            use_found(&found);
+            if remembered.by_word.len() >= REMEMBERED_WORDS {
+                remembered.by_word.clear();
+            }
+            remembered.by_word.insert(query_word.folded.into(), found);
+        });
+    }
+
     /// The look-alikes in this matcher's vocabulary of every word of `names`, each
     /// distinct word computed once, in parallel. Only for this matcher.
     pub fn word_lookalikes<'n>(&self, names: impl ParallelIterator<Item = &'n AnalyzedName>) -> WordLookalikes {
@@ -151,7 +196,7 @@ fn distinct_words<'n>(names: impl ParallelIterator<Item = &'n AnalyzedName>) -> 
 
 /// Adds to `seen` the words of a name it does not hold yet.
 fn add_name_words(seen: &mut HashSet<String>, analyzed: &Analyzed) {
-    let legal = canonical_legal_forms(&analyzed.latin);
+    let (legal, latin_alone) = legal_forms(analyzed);
     if legal == analyzed.latin {
         // Folded as the analysis folded them (see `index::folded_with_legal_forms`):
         // borrowed, and copied only when new.
@@ -161,7 +206,7 @@ fn add_name_words(seen: &mut HashSet<String>, analyzed: &Analyzed) {
             }
         }
     } else {
-        seen.extend(folded_with_legal_forms(analyzed, &legal));
+        seen.extend(folded_with_legal_forms(analyzed, &legal, latin_alone).0);
     }
 }
 

@@ -58,13 +58,25 @@ pub struct Matcher {
     table: Arc<AliasTable>,
     index: Index,
     config: MatchConfig,
+    /// Unique among the matchers of this process: what a thread remembers of one
+    /// matcher's index (the look-alikes of common words) is never read for another,
+    /// even one built after it at the same address.
+    id: u64,
+}
+
+/// The id of the next matcher built.
+static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A fresh [`Matcher::id`].
+fn next_matcher_id() -> u64 {
+    NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Matcher {
     /// Indexes a table.
     pub fn new(table: Arc<AliasTable>, config: MatchConfig) -> Matcher {
         let index = Index::build(&table);
-        Matcher { table, index, config }
+        Matcher { table, index, config, id: next_matcher_id() }
     }
 
     /// [`Matcher::new`] for a table whose entity `i` has `primaries[i]` as its primary
@@ -76,7 +88,7 @@ impl Matcher {
         primaries: &[Option<AnalyzedName>],
     ) -> Matcher {
         let index = Index::build_analyzed(&table, primaries);
-        Matcher { table, index, config }
+        Matcher { table, index, config, id: next_matcher_id() }
     }
 
     /// The table this matcher answers from.

@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
-use super::index::{derived_acronyms, folded_with_legal_forms, word_weight, Index, IndexedName, PRIMARY};
+use super::index::{derived_acronyms, folded_with_legal_forms, legal_forms, word_weight, Index, IndexedName, PRIMARY};
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
     align, align_with, covered_by, may_join, word_similarity, AlignScratch, Alignment, Rule, WordView, JOINED_SPANS,
@@ -57,6 +57,9 @@ struct PreparedQuery {
     /// the scorer's words are these folded, and the acronym stage reads them as they are.
     legal: Vec<String>,
     folded: Vec<String>,
+    /// `folded[i]` is `fold::fold_word(&legal[i])` (no word-level fold merged words), so
+    /// `classes[i]` is the class of `legal[i]` folded.
+    folded_alone: bool,
     skeletons: Vec<String>,
     weights: Vec<f32>,
     groups: Vec<Option<u32>>,
@@ -264,15 +267,26 @@ impl Matcher {
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { analyzed, surname_words } = name;
-        let legal = canonical_legal_forms(&analyzed.latin);
-        let folded = folded_with_legal_forms(&analyzed, &legal);
+        let (legal, latin_alone) = legal_forms(&analyzed);
+        let (folded, folded_alone) = folded_with_legal_forms(&analyzed, &legal, latin_alone);
         let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
         let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
         let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
         let classes = folded.iter().map(|w| class_of_folded(w)).collect();
         let numerals = folded.iter().map(|w| fold::is_numeral(w)).collect();
         let surname_words = usize::from(surname_words);
-        PreparedQuery { analyzed, legal, folded, skeletons, weights, groups, classes, numerals, surname_words }
+        PreparedQuery {
+            analyzed,
+            legal,
+            folded,
+            folded_alone,
+            skeletons,
+            weights,
+            groups,
+            classes,
+            numerals,
+            surname_words,
+        }
     }
 
     /// A table word's weight was fixed when the index was built; a word the table lacks
@@ -314,21 +328,21 @@ impl Matcher {
         // Sized for every candidate: grown from empty, it was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
             HashMap::with_capacity_and_hasher(candidates.len() + acronym_hits.len(), Default::default());
-        let mut name_views = Vec::new();
+        let (mut name_views, mut rows) = (Vec::new(), Vec::new());
         for (id, person) in candidates.into_iter().zip(people) {
             let name = &self.index.names[id as usize];
             if name.exact_only || !self.type_allowed(query, name) {
                 continue;
             }
             self.fill_name_views(name, &mut name_views);
+            // Each name word's similarities to the query words, found once per word.
+            rows.clear();
             let word_ids = self.index.words_of(name);
-            let alignment_score = align_with(
-                &query_views,
-                &name_views,
-                person,
-                |qi, ni| similarities.get(qi, word_ids[ni], &query_views[qi], &name_views[ni]),
-                &mut scratch,
+            rows.extend(
+                word_ids.iter().zip(&name_views).map(|(&word, view)| similarities.row(word, &query_views, view)),
             );
+            let alignment_score =
+                align_with(&query_views, &name_views, person, |qi, ni| similarities.in_row(rows[ni], qi), &mut scratch);
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
@@ -384,7 +398,8 @@ impl Matcher {
                 .collect();
             let views: Vec<Vec<WordView<'_>>> = names.iter().map(|name| self.name_views(name)).collect();
             let covered = covered_by(&query_views, &views, |qi, k, j| {
-                similarities.get(qi, self.index.words_of(names[k])[j], &query_views[qi], &views[k][j])
+                let row = similarities.row(self.index.words_of(names[k])[j], &query_views, &views[k][j]);
+                similarities.in_row(row, qi)
             });
             if covered {
                 candidate.score = lifted;
@@ -413,7 +428,7 @@ impl Matcher {
             let gain = |found: Lookalike| Lookalike { similarity: weight * found.similarity, ..found };
             match lookalikes.and_then(|known| known.get(query_word.folded)) {
                 Some(known) => alike.extend(known.iter().copied().map(gain)),
-                None => alike.extend(self.lookalikes_of_word(query_word).into_iter().map(gain)),
+                None => self.with_lookalikes_of(query_word, |found| alike.extend(found.iter().copied().map(gain))),
             }
         }
         // The most selective words first (fewest names); once enough candidates are
@@ -444,14 +459,14 @@ impl Matcher {
         }
         let mut ranked: Vec<u64> = evidence.into_iter().map(|(id, gain)| evidence_rank(id, gain)).collect();
         // Common words can lift a candidate only so far: they are weighed for the best
-        // few hundred, looked up word by word in a small map.
+        // few hundred, looked up word by word.
         if ranked.len() > COMMON_WORD_POOL {
             ranked.select_nth_unstable(COMMON_WORD_POOL);
             ranked.truncate(COMMON_WORD_POOL);
         }
-        let mut common_gain: HashMap<u32, f32> = HashMap::with_capacity_and_hasher(common.len(), Default::default());
+        let mut common_gain = CommonGains::default();
         for &(_, word, gain) in &common {
-            *common_gain.entry(word).or_default() += gain;
+            common_gain.add(word, gain);
         }
         if !common_gain.is_empty() {
             // The candidates' names are scattered over a large table: fetching every
@@ -461,7 +476,7 @@ impl Matcher {
                 ranked.iter().map(|&rank| self.index.words_of(&self.index.names[ranked_id(rank) as usize])).collect();
             for (rank, words) in ranked.iter_mut().zip(word_lists) {
                 let (id, score) = (ranked_id(*rank), ranked_evidence(*rank));
-                *rank = evidence_rank(id, score + words.iter().filter_map(|word| common_gain.get(word)).sum::<f32>());
+                *rank = evidence_rank(id, score + words.iter().filter_map(|&word| common_gain.get(word)).sum::<f32>());
             }
         }
         if ranked.len() > SCORED_CANDIDATES {
@@ -541,7 +556,7 @@ impl Matcher {
     /// unless the entity holding the word also holds another name it is the initials of:
     /// the two then agree (PLF, "PLF-Abu Abbas" and "Palestine Liberation Front").
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let Some(acronym) = query_acronym(&prepared.legal) else {
+        let Some(acronym) = query_acronym(prepared) else {
             return Vec::new();
         };
         if let Some(word) = self.index.lookup_word(&acronym) {
@@ -609,6 +624,7 @@ impl Matcher {
     fn syllable_acronym_hits(&self, acronym: &str) -> Vec<u32> {
         let mut hits = Vec::new();
         let mut letters = String::new();
+        let mut texts: Vec<&str> = Vec::new();
         for pieces in acronym_pieces(acronym) {
             let initials: String = pieces.iter().filter_map(|p| p.chars().next()).collect();
             // Initials that many names share say nothing, and checking each would make a
@@ -622,8 +638,16 @@ impl Matcher {
             // not once per name.
             let in_words: Vec<&str> = pieces.iter().copied().filter(|p| !begins_legal_form(p)).collect();
             let in_text: Vec<&str> = in_words.iter().copied().filter(|p| !"and".starts_with(p)).collect();
-            for &id in names {
-                let text = self.name_text(&self.index.names[id as usize]);
+            // Every name's text found, and its first letter read, before any is checked:
+            // each is a chain of loads through a large table (name, entity, alias, text)
+            // that need not wait for another name's, and at a million names waiting for
+            // them in turn was most of this check's time (perf).
+            texts.clear();
+            texts.extend(names.iter().map(|&id| self.name_text(&self.index.names[id as usize])));
+            let touched =
+                texts.iter().fold(0u8, |touched, text| touched ^ text.as_bytes().first().copied().unwrap_or(0));
+            std::hint::black_box(touched);
+            for (&id, &text) in names.iter().zip(&texts) {
                 if !may_begin_words(&in_text, text, &mut letters) {
                     continue;
                 }
@@ -779,27 +803,87 @@ impl Matcher {
 
 /// Word similarities already computed for one query: its candidates share many words
 /// (the query's own, legal forms, common given names), and comparing word pairs was
-/// most of the time spent scoring them.
-struct PairSimilarities(HashMap<u64, Option<(f32, Rule)>>);
+/// most of the time spent scoring them. Kept as one row per name word met, its
+/// similarity with each query word in query order: aligning a name asks for every pair
+/// of its words with the query's, so a name costs one lookup per word, not per pair.
+struct PairSimilarities {
+    /// Where each name word's row starts in `similarities`.
+    rows: HashMap<u64, usize>,
+    similarities: Vec<Option<(f32, Rule)>>,
+}
 
-/// Word pairs a query's candidates hold between them, sized for most queries (a few
-/// query words against 16 names of a few words, many shared): grown from empty, the map
-/// was rehashed three or four times per query.
-const PAIR_SIMILARITIES_CAPACITY: usize = 64;
+/// Name words a query's candidates hold between them, sized for most queries (16 names
+/// of a few words, many shared): grown from empty, the memo rehashed three or four
+/// times per query.
+const PAIR_SIMILARITIES_CAPACITY: usize = 32;
 
 impl PairSimilarities {
-    fn with_capacity(pairs: usize) -> Self {
-        PairSimilarities(HashMap::with_capacity_and_hasher(pairs, Default::default()))
+    fn with_capacity(words: usize) -> Self {
+        PairSimilarities {
+            rows: HashMap::with_capacity_and_hasher(words, Default::default()),
+            similarities: Vec::with_capacity(words * 4),
+        }
     }
 
-    /// `word_similarity` of query word `qi` and a name word, the vocabulary word `word`.
-    /// A name word's view is its vocabulary entry plus the name's script and surname
-    /// flags; the similarity reads the script, so it is part of the key (the surname
-    /// flag is not: a given name and a family name spelled alike are one pair).
-    fn get(&mut self, qi: usize, word: u32, query: &WordView<'_>, name: &WordView<'_>) -> Option<(f32, Rule)> {
-        let key = (u64::from(word) << 32) | ((qi as u64) << 1) | u64::from(name.abjad);
-        *self.0.entry(key).or_insert_with(|| word_similarity(query, name))
+    /// The row of a name word, the vocabulary word `word`: `word_similarity` of each of
+    /// `query` with it, computed the first time it is asked for. A name word's view is
+    /// its vocabulary entry plus the name's script and surname flags; the similarity
+    /// reads the script, so it is part of the key (the surname flag is not: a given name
+    /// and a family name spelled alike are one row).
+    fn row(&mut self, word: u32, query: &[WordView<'_>], name: &WordView<'_>) -> usize {
+        let key = (u64::from(word) << 1) | u64::from(name.abjad);
+        let similarities = &mut self.similarities;
+        *self.rows.entry(key).or_insert_with(|| {
+            let start = similarities.len();
+            similarities.extend(query.iter().map(|query_word| word_similarity(query_word, name)));
+            start
+        })
     }
+
+    /// The similarity of query word `qi` in the row starting at `row` ([`Self::row`]).
+    fn in_row(&self, row: usize, qi: usize) -> Option<(f32, Rule)> {
+        self.similarities.get(row + qi).copied().flatten()
+    }
+}
+
+/// The summed gains of a query's common words, looked up for every word of the best few
+/// hundred candidate names: most of those words are not common, and a small bit filter
+/// says so without hashing them (hashing every word was a tenth of the candidate stage's
+/// wall-clock samples at a million names).
+#[derive(Default)]
+struct CommonGains {
+    gains: HashMap<u32, f32>,
+    /// Bit `filter_bit(word)` set for every word with a gain.
+    filter: [u64; 4],
+}
+
+impl CommonGains {
+    /// Adds `gain` to `word`'s sum (from 0.0, in the order added).
+    fn add(&mut self, word: u32, gain: f32) {
+        *self.gains.entry(word).or_default() += gain;
+        let (slot, bit) = filter_bit(word);
+        self.filter[slot] |= bit;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.gains.is_empty()
+    }
+
+    /// The summed gain of `word`, if it is a common word of the query.
+    fn get(&self, word: u32) -> Option<&f32> {
+        let (slot, bit) = filter_bit(word);
+        if self.filter[slot] & bit == 0 {
+            return None;
+        }
+        self.gains.get(&word)
+    }
+}
+
+/// A word's bit in a 256-bit filter: which of the four words, and the bit in it.
+fn filter_bit(word: u32) -> (usize, u64) {
+    // The top eight bits of a multiplicative hash: ids of similar words lie close.
+    let hash = (word.wrapping_mul(0x9E37_79B9) >> 24) as usize;
+    (hash >> 6, 1 << (hash & 63))
 }
 
 /// A candidate name and its evidence as one integer that sorts it into place, smallest
@@ -838,14 +922,23 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
 /// A query read as an acronym: its words (romanized, legal forms in one spelling) other
 /// than legal forms, when they are one word of 3 to 8 letters, or a few short words that
 /// join to one ("ISIL K").
-fn query_acronym(words: &[String]) -> Option<String> {
+fn query_acronym(query: &PreparedQuery) -> Option<String> {
     const LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
+    let words = &query.legal;
+    // Each word's class: the prepared one when the folds line up with the words.
+    let class_of = |i: usize| match query.classes.get(i) {
+        Some(&class) if query.folded_alone => class,
+        _ => class_of_folded(&fold::fold_word(&words[i])),
+    };
     let mut joined = String::new();
     let (mut content, mut all_short) = (0, true);
-    for word in words.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content) {
+    for (i, word) in words.iter().enumerate() {
+        if class_of(i) != WordClass::Content {
+            continue;
+        }
         joined.push_str(word);
         // Too long or not all letters already: no later word can mend it, and most
-        // queries are found out before all their words are folded to be classed.
+        // queries are found out before all their words are classed.
         if joined.len() > *LETTERS.end() || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
             return None;
         }
@@ -934,7 +1027,7 @@ fn pieces_begin_words(pieces: &[&str], words: &[String]) -> bool {
 /// Whether `short` reads as an acronym of `long` ("ISIL" of "Islamic State of Iraq and
 /// the Levant").
 fn is_acronym_of(short: &PreparedQuery, long: &PreparedQuery) -> bool {
-    query_acronym(&short.legal).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
+    query_acronym(short).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
 }
 
 fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Alignment) -> Method {
@@ -965,6 +1058,20 @@ mod tests {
             }
             let rank = evidence_rank(a.0, a.1);
             assert_eq!((ranked_id(rank), ranked_evidence(rank).to_bits()), (a.0, a.1.to_bits()));
+        }
+    }
+
+    #[test]
+    fn common_gains_answer_as_their_map() {
+        let mut common = CommonGains::default();
+        let mut map: HashMap<u32, f32> = HashMap::default();
+        for (i, word) in [7u32, 7, 300, 301, 65_536, 1 << 31, 7].into_iter().enumerate() {
+            let gain = 0.1 + i as f32 / 3.0;
+            common.add(word, gain);
+            *map.entry(word).or_default() += gain;
+        }
+        for word in (0..70_000).chain([1 << 31, u32::MAX]) {
+            assert_eq!(common.get(word).map(|g| g.to_bits()), map.get(&word).map(|g| g.to_bits()), "{word}");
         }
     }
 

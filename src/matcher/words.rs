@@ -391,15 +391,35 @@ pub fn canonical_legal_forms(words: &[String]) -> Vec<String> {
     if !words.iter().any(|word| may_begin_phrase(word)) {
         return words.to_vec();
     }
+    let keys: Vec<String> = words.iter().map(|w| phrase_key(w)).collect();
+    legal_forms_by_keys(words, &keys)
+}
+
+/// [`canonical_legal_forms`] of words whose folds (`fold::fold_word` of each, in place)
+/// the caller has already, as a query's analysis does: folding every word again to find
+/// the legal phrases was a twentieth of resolve's instructions.
+pub(crate) fn canonical_legal_forms_folded(words: &[String], folded: &[String]) -> Vec<String> {
+    if words.len() != folded.len() {
+        return canonical_legal_forms(words);
+    }
+    let keys: Vec<&str> = words
+        .iter()
+        .zip(folded)
+        .map(|(word, folded)| if word.len() <= 3 { word.as_str() } else { folded.as_str() })
+        .collect();
+    legal_forms_by_keys(words, &keys)
+}
+
+/// [`canonical_legal_forms`] with each word's [`phrase_key`] given.
+fn legal_forms_by_keys(words: &[String], keys: &[impl AsRef<str>]) -> Vec<String> {
     let phrases = folded_legal_phrases();
-    let folded: Vec<String> = words.iter().map(|w| phrase_key(w)).collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     'words: while i < words.len() {
-        let starting_here = phrases_by_first_word().get(folded[i].as_str()).map_or(&[][..], Vec::as_slice);
+        let starting_here = phrases_by_first_word().get(keys[i].as_ref()).map_or(&[][..], Vec::as_slice);
         for (phrase, short) in starting_here.iter().map(|&p| &phrases[p]) {
             let end = i + phrase.len();
-            if end <= words.len() && folded[i..end] == phrase[..] {
+            if end <= words.len() && keys[i..end].iter().map(AsRef::as_ref).eq(phrase.iter().map(String::as_str)) {
                 out.extend(short.split(' ').map(str::to_string));
                 i = end;
                 continue 'words;
@@ -451,6 +471,21 @@ mod tests {
             "not a legal form, but a designation written both ways"
         );
         assert_eq!(class_of_folded("ri"), WordClass::Content, "Ri is a Korean family name");
+    }
+
+    #[test]
+    fn legal_forms_found_by_given_folds_are_the_same() {
+        for name in [
+            "acme limited liability company",
+            "obshchestvo s ogranichennoi otvetstvennostyu avia",
+            "ooo romashka",
+            "federal state unitary enterprise kvant",
+            "zaia u rahman",
+        ] {
+            let words = words(name);
+            let folded: Vec<String> = words.iter().map(|w| crate::normalize::fold::fold_word(w)).collect();
+            assert_eq!(canonical_legal_forms_folded(&words, &folded), canonical_legal_forms(&words), "{name}");
+        }
     }
 
     #[test]

@@ -24,6 +24,11 @@ pub fn strip_invisible(text: &str) -> String {
 
 fn is_invisible(c: char) -> bool {
     use unicode_general_category::{get_general_category, GeneralCategory as G};
+    // Every ASCII character is assigned, and only its controls are invisible: most names
+    // are ASCII, and the category table's search was most of a query's normalization.
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     matches!(get_general_category(c), G::Control | G::Format | G::Surrogate | G::PrivateUse | G::Unassigned)
 }
 
@@ -146,6 +151,18 @@ pub fn collapse_whitespace(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_is_invisible_as_its_category_says() {
+        use unicode_general_category::{get_general_category, GeneralCategory as G};
+        for c in (0u8..128).map(char::from) {
+            let by_category = matches!(
+                get_general_category(c),
+                G::Control | G::Format | G::Surrogate | G::PrivateUse | G::Unassigned
+            );
+            assert_eq!(is_invisible(c), by_category, "{c:?}");
+        }
+    }
 
     #[test]
     fn nfkc_folds_full_width_and_ligatures() {

@@ -200,31 +200,39 @@ pub fn fold_words(words: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        let word = words[i].as_str();
-        if let Some((kunya, used)) = kunya(&words[i..]) {
-            out.push(kunya);
-            i += used;
-            continue;
+        match word_level_fold(&words[i..]) {
+            Some((folded, used)) => {
+                out.push(folded);
+                i += used;
+            }
+            None => {
+                out.push(fold_word(&words[i]));
+                i += 1;
+            }
         }
-        if matches!(word, "ibn" | "bin" | "ben" | "bn" | "bint" | "bent") {
-            out.push("bin".to_string());
-            i += 1;
-            continue;
-        }
-        if let Some((joined, used)) = religion_compound(&words[i..]) {
-            out.push(joined);
-            i += used;
-            continue;
-        }
-        if let Some((joined, used)) = servant_of(&words[i..]) {
-            out.push(joined);
-            i += used;
-            continue;
-        }
-        out.push(fold_word(word));
-        i += 1;
     }
     out
+}
+
+/// Whether [`fold_words`] folds every word alone, so that its output is [`fold_word`] of
+/// each word in place: callers that fold the same words again (to look up legal phrases,
+/// to class them) read them from its output instead. A few comparisons per word, much
+/// cheaper than folding it again.
+pub fn folds_alone(words: &[String]) -> bool {
+    // No word-level fold at any word: then `fold_words` meets none at the words it visits.
+    (0..words.len()).all(|i| word_level_fold(&words[i..]).is_none())
+}
+
+/// The word-level fold that begins at the first of `words`, if any: the folded word and
+/// how many words it used.
+fn word_level_fold(words: &[String]) -> Option<(String, usize)> {
+    if let Some(kunya) = kunya(words) {
+        return Some(kunya);
+    }
+    if matches!(words.first()?.as_str(), "ibn" | "bin" | "ben" | "bn" | "bint" | "bent") {
+        return Some(("bin".to_string(), 1));
+    }
+    religion_compound(words).or_else(|| servant_of(words))
 }
 
 /// "Abu Yasir", "Abu al-Khayr", "Umm Layth" as one word, and how many words it used.
@@ -389,6 +397,19 @@ mod tests {
         assert_eq!(fold_all("al din"), "al din");
         // A public function: words that are not ASCII must not panic on a byte cut.
         assert_eq!(fold_words(&["nur".to_string(), "aédin".to_string()]).len(), 2);
+    }
+
+    #[test]
+    fn words_folded_alone_are_each_word_folded() {
+        for name in ["acme trading llc", "ivan petrov", "al qaeda", "hizb ullah", "sergeyevich", "x"] {
+            let words: Vec<String> = name.split(' ').map(str::to_string).collect();
+            assert!(folds_alone(&words), "{name}");
+            assert_eq!(fold_words(&words), words.iter().map(|w| fold_word(w)).collect::<Vec<_>>(), "{name}");
+        }
+        for name in ["abu yasir", "omar ibn said", "nur al din", "noureddine", "abdullah", "abd al rahman"] {
+            let words: Vec<String> = name.split(' ').map(str::to_string).collect();
+            assert!(!folds_alone(&words), "{name}");
+        }
     }
 
     #[test]
