@@ -524,12 +524,7 @@ pub fn align_with(
     if person && query.iter().any(|w| w.class == WordClass::LegalForm) {
         score *= LEGAL_FORM_ON_PERSON;
     }
-    if person
-        && (same_person_structure(query, name, pairs, &paired)
-            || same_person_but_second_family_name(query, name, pairs, &paired)
-            || same_families_and_first_given_name(query, name, pairs, &paired)
-            || family_name_written_as_last_given_name(query, name, pairs, &paired))
-    {
+    if person && same_person(query, name, pairs, &paired) {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
     score
@@ -785,17 +780,38 @@ fn family_name_agreement(
     }
 }
 
+/// Two people's names aligned, as the rules for their structure read them: the words,
+/// their pairs, which words found a partner, and each side's anchors ([`anchors`]).
+#[derive(Clone, Copy)]
+struct People<'a, 'w> {
+    query: &'a [WordView<'w>],
+    name: &'a [WordView<'w>],
+    pairs: &'a [WordPair],
+    paired: &'a Paired<'a>,
+    query_anchors: [usize; 2],
+    name_anchors: [usize; 2],
+}
+
+/// Whether the structure of two people's names says they are one person, by any of the
+/// rules below; names without anchors (no given name after a comma) say nothing.
+fn same_person(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paired: &Paired<'_>) -> bool {
+    let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
+        return false;
+    };
+    let people = People { query, name, pairs, paired, query_anchors, name_anchors };
+    same_person_structure(&people)
+        || same_person_but_second_family_name(&people)
+        || same_families_and_first_given_name(&people)
+        || family_name_written_as_last_given_name(&people)
+}
+
 /// A person's name is anchored by its family name and first given name ("SURNAME,
 /// Given ..." or "Given ... Family"). When every word of the shorter name has a partner
 /// and its anchors meet the other's anchors, the rest is middle names, patronymics and
 /// second surnames that one writer kept and another dropped: Dokka Umarov is Doku
 /// Khamatovich Umarov, "DIAZ, Francisco" is "DIAZ MADRIZ, Francisco Javier".
-fn same_person_structure(
-    query: &[WordView<'_>],
-    name: &[WordView<'_>],
-    pairs: &[WordPair],
-    paired: &Paired<'_>,
-) -> bool {
+fn same_person_structure(people: &People<'_, '_>) -> bool {
+    let People { query, name, pairs, paired, query_anchors, name_anchors } = *people;
     if query.len() < 2 || name.len() < 2 {
         return false;
     }
@@ -805,9 +821,6 @@ fn same_person_structure(
     if !shorter.iter().zip(shorter_paired).all(|(w, &p)| p || is_minor(w)) {
         return false;
     }
-    let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
-        return false;
-    };
     // Anchors must agree: outright, or by a close spelling (Ihor / Igor); a shared
     // skeleton may carry one anchor (Sergey / Sergiy) but not both (Marial Chan is not
     // Mireille Chahine), and an initial none.
@@ -843,15 +856,8 @@ fn same_person_structure(
 /// "JASSO ROCHA, Oscar Arturo". Both written "FAMILY, Given", the first family names
 /// meet, every given name (two at least) meets, and what is left on either side is at
 /// most one later family name.
-fn same_person_but_second_family_name(
-    query: &[WordView<'_>],
-    name: &[WordView<'_>],
-    pairs: &[WordPair],
-    paired: &Paired<'_>,
-) -> bool {
-    let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
-        return false;
-    };
+fn same_person_but_second_family_name(people: &People<'_, '_>) -> bool {
+    let People { query, name, pairs, paired, query_anchors, name_anchors } = *people;
     let substance =
         |words: &[WordView<'_>], surname: bool| words.iter().filter(|w| w.surname == surname && !is_minor(w)).count();
     let double_family = substance(query, true) >= 2 && substance(name, true) >= 2;
@@ -883,15 +889,8 @@ fn same_person_but_second_family_name(
 /// at most one given name on each side. The family names must agree outright (one
 /// letter off makes "CHEAITELLY SAHELE" and "CHEAITELLY SAHELI" two branches of a
 /// family), and Muhammad, shared by half of a family's men, pins down nobody.
-fn same_families_and_first_given_name(
-    query: &[WordView<'_>],
-    name: &[WordView<'_>],
-    pairs: &[WordPair],
-    paired: &Paired<'_>,
-) -> bool {
-    let Some(query_anchors) = anchors(query) else {
-        return false;
-    };
+fn same_families_and_first_given_name(people: &People<'_, '_>) -> bool {
+    let People { query, name, pairs, paired, query_anchors, .. } = *people;
     let substance = |words: &[WordView<'_>], paired: &[bool], surname: bool, want_paired: bool| {
         words.iter().zip(paired).filter(|(w, &p)| w.surname == surname && !is_minor(w) && p == want_paired).count()
     };
@@ -926,15 +925,8 @@ fn same_families_and_first_given_name(
 /// name, the first given names meet (Muhammad, half of all first names, does not count),
 /// every word of substance of the other has a partner, and the query has nothing left but
 /// its own family name.
-fn family_name_written_as_last_given_name(
-    query: &[WordView<'_>],
-    name: &[WordView<'_>],
-    pairs: &[WordPair],
-    paired: &Paired<'_>,
-) -> bool {
-    let (Some(query_anchors), Some(name_anchors)) = (anchors(query), anchors(name)) else {
-        return false;
-    };
+fn family_name_written_as_last_given_name(people: &People<'_, '_>) -> bool {
+    let People { query, name, pairs, paired, query_anchors, name_anchors } = *people;
     if !query[query_anchors[0]].surname || !name[name_anchors[0]].surname {
         return false;
     }
