@@ -69,6 +69,23 @@ struct PreparedQuery {
 }
 
 impl PreparedQuery {
+    /// `fold::fold_word` of `legal[i]`: the prepared fold when the folds line up with the
+    /// words.
+    fn legal_fold(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        match self.folded.get(i) {
+            Some(folded) if self.folded_alone => folded.into(),
+            _ => fold::fold_word(&self.legal[i]).into(),
+        }
+    }
+
+    /// The class of `legal[i]`: the prepared one when the folds line up with the words.
+    fn legal_class(&self, i: usize) -> WordClass {
+        match self.classes.get(i) {
+            Some(&class) if self.folded_alone => class,
+            _ => class_of_folded(&self.legal_fold(i)),
+        }
+    }
+
     fn views(&self) -> Vec<WordView<'_>> {
         (0..self.folded.len())
             .map(|i| WordView {
@@ -579,13 +596,14 @@ impl Matcher {
     /// that is the next one (AGRONILO is Agropecuaria el Nilo, COMECARNES Comercializadora
     /// de Carnes). A word the table holds is that word, never a blend.
     fn blend_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let mut content = prepared.legal.iter().filter(|w| class_of_folded(&fold::fold_word(w)) == WordClass::Content);
-        let (Some(word), None) = (content.next(), content.next()) else {
+        let mut content = (0..prepared.legal.len()).filter(|&i| prepared.legal_class(i) == WordClass::Content);
+        let (Some(i), None) = (content.next(), content.next()) else {
             return Vec::new();
         };
+        let word = &prepared.legal[i];
         if word.len() < BLEND_HEAD_LETTERS + BLEND_TAIL_LETTERS
             || !word.bytes().all(|b| b.is_ascii_alphabetic())
-            || self.index.lookup_word(&fold::fold_word(word)).is_some()
+            || self.index.lookup_word(&prepared.legal_fold(i)).is_some()
         {
             return Vec::new();
         }
@@ -924,16 +942,10 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
 /// join to one ("ISIL K").
 fn query_acronym(query: &PreparedQuery) -> Option<String> {
     const LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
-    let words = &query.legal;
-    // Each word's class: the prepared one when the folds line up with the words.
-    let class_of = |i: usize| match query.classes.get(i) {
-        Some(&class) if query.folded_alone => class,
-        _ => class_of_folded(&fold::fold_word(&words[i])),
-    };
     let mut joined = String::new();
     let (mut content, mut all_short) = (0, true);
-    for (i, word) in words.iter().enumerate() {
-        if class_of(i) != WordClass::Content {
+    for (i, word) in query.legal.iter().enumerate() {
+        if query.legal_class(i) != WordClass::Content {
             continue;
         }
         joined.push_str(word);
