@@ -102,6 +102,12 @@ impl WordPair {
         WordPair { query, name, similarity, rule, query_span: 1, name_span: 1 }
     }
 
+    /// Whether the pair is close enough to anchor a person's name: a spelling, never an
+    /// initial ([`ANCHOR_SIMILARITY`]).
+    fn may_anchor(&self) -> bool {
+        self.rule != Rule::Initial && self.similarity >= ANCHOR_SIMILARITY
+    }
+
     fn joined(query: usize, name: usize, query_span: u8, name_span: u8) -> Self {
         WordPair { query, name, similarity: JOINED_SIMILARITY, rule: Rule::Joined, query_span, name_span }
     }
@@ -824,8 +830,7 @@ fn same_person_structure(people: &People<'_, '_>) -> bool {
     // Anchors must agree: outright, or by a close spelling (Ihor / Igor); a shared
     // skeleton may carry one anchor (Sergey / Sergiy) but not both (Marial Chan is not
     // Mireille Chahine), and an initial none.
-    let anchor_pair =
-        |q: usize| pairs.iter().find(|p| p.query == q && p.rule != Rule::Initial && p.similarity >= ANCHOR_SIMILARITY);
+    let anchor_pair = |q: usize| pairs.iter().find(|p| p.query == q && p.may_anchor());
     let skeleton = |q: usize| anchor_pair(q).is_some_and(|p| p.rule == Rule::Skeleton);
     let partner = |q: usize| anchor_pair(q).map(|p| p.name);
     let [query_family, query_given] = query_anchors;
@@ -871,9 +876,8 @@ fn same_person_but_second_family_name(people: &People<'_, '_>) -> bool {
             _ => false,
         }
     };
-    let families_meet = pairs
-        .iter()
-        .any(|p| p.query == query_anchors[0] && p.name == name_anchors[0] && p.similarity >= ANCHOR_SIMILARITY);
+    let families_meet =
+        pairs.iter().any(|p| p.query == query_anchors[0] && p.name == name_anchors[0] && p.may_anchor());
     double_family
         && given_names
         && families_meet
@@ -906,8 +910,7 @@ fn same_families_and_first_given_name(people: &People<'_, '_>) -> bool {
         query_first_given.contains(&Some(p.query))
             && !query[p.query].surname
             && !name[p.name].surname
-            && p.rule != Rule::Initial
-            && p.similarity >= ANCHOR_SIMILARITY
+            && p.may_anchor()
             && !is_compound_given_prefix(query[p.query].folded)
     });
     families_all_meet(query, paired.query)
@@ -931,11 +934,7 @@ fn family_name_written_as_last_given_name(people: &People<'_, '_>) -> bool {
         return false;
     }
     let last_given = (0..query.len()).rev().find(|&i| !query[i].surname && !is_minor(&query[i]));
-    let meets = |q: usize, n: usize| {
-        pairs
-            .iter()
-            .any(|p| p.query == q && p.name == n && p.rule != Rule::Initial && p.similarity >= ANCHOR_SIMILARITY)
-    };
+    let meets = |q: usize, n: usize| pairs.iter().any(|p| p.query == q && p.name == n && p.may_anchor());
     let family_as_given = last_given.is_some_and(|q| q != query_anchors[1] && meets(q, name_anchors[0]));
     let first_given_meets =
         meets(query_anchors[1], name_anchors[1]) && !is_compound_given_prefix(query[query_anchors[1]].folded);
