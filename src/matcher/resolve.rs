@@ -618,15 +618,13 @@ impl Matcher {
             if postings.len() > RARE_POSTINGS {
                 continue;
             }
+            let pieces = [head, tail];
+            let in_words: Vec<&str> = pieces.iter().copied().filter(|p| !begins_legal_form(p)).collect();
             for &id in postings {
                 let text = self.name_text(&self.index.names[id as usize]);
                 // Most names holding the tail lack the head's letters: no need to analyse them.
-                if !may_begin_words(&[head], text, &mut letters) {
-                    continue;
-                }
-                let latin =
-                    self.index.romanized(id).unwrap_or_else(|| normalize::latin_words(&normalize::normalize(text)));
-                if pieces_begin_words(&[head, tail], &canonical_legal_forms(&latin)) {
+                if may_begin_words(&[head], text, &mut letters) && self.pieces_begin_name(id, text, &pieces, &in_words)
+                {
                     hits.push(id);
                 }
             }
@@ -634,6 +632,18 @@ impl Matcher {
         hits.sort_unstable();
         hits.dedup();
         hits
+    }
+
+    /// Whether `pieces` begin the words of name `id` (its text `text`) in order
+    /// ([`pieces_begin_words`]), read as its romanized words with legal forms in one
+    /// spelling. `in_words`, the pieces that begin no legal short form, are looked for in
+    /// the words as written first: legal phrases only replace words with their short
+    /// forms, so a piece that begins none of them rules the name out before its words are
+    /// folded for them.
+    fn pieces_begin_name(&self, id: u32, text: &str, pieces: &[&str], in_words: &[&str]) -> bool {
+        let latin = self.index.romanized(id).unwrap_or_else(|| normalize::latin_words(&normalize::normalize(text)));
+        in_words.iter().all(|piece| latin.iter().any(|w| w.starts_with(piece)))
+            && pieces_begin_words(pieces, &canonical_legal_forms(&latin))
     }
 
     /// Names whose words begin with the query's pieces in order: IASCO is Iran Alloy
@@ -669,15 +679,7 @@ impl Matcher {
                 if !may_begin_words(&in_text, text, &mut letters) {
                     continue;
                 }
-                // Legal phrases only replace words with their short forms: a piece that
-                // begins neither rules the name out before the words are folded for them.
-                let latin =
-                    self.index.romanized(id).unwrap_or_else(|| normalize::latin_words(&normalize::normalize(text)));
-                if !in_words.iter().all(|piece| latin.iter().any(|w| w.starts_with(piece))) {
-                    continue;
-                }
-                let words = canonical_legal_forms(&latin);
-                if pieces_begin_words(&pieces, &words) {
+                if self.pieces_begin_name(id, text, &pieces, &in_words) {
                     hits.push(id);
                 }
             }
