@@ -7,7 +7,8 @@ use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, 
 use super::index::{derived_acronyms, folded_with_legal_forms, legal_forms, word_weight, Index, IndexedName, PRIMARY};
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
-    align, align_with, covered_by, may_join, word_similarity, AlignScratch, Alignment, Rule, WordView, JOINED_SPANS,
+    align, align_with, covered_by, joinable_run, word_similarity, AlignScratch, Alignment, Rule, WordView,
+    JOINED_SPANS, JOINED_SPAN_MAX,
 };
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
@@ -514,17 +515,15 @@ impl Matcher {
         evidence: &mut HashMap<u32, f32>,
         scratch: &mut AlignScratch,
     ) {
-        let mut run: Vec<&str> = Vec::with_capacity(3);
+        let mut slots = [""; JOINED_SPAN_MAX];
         for (span, i) in JOINED_SPANS
             .into_iter()
             .flat_map(|span| (0..(prepared.folded.len() + 1).saturating_sub(span)).map(move |i| (span, i)))
         {
-            run.clear();
-            run.extend(prepared.folded[i..i + span].iter().map(String::as_str));
-            if !may_join(&run) {
+            let Some(run) = joinable_run(&mut slots, prepared.folded[i..i + span].iter().map(String::as_str)) else {
                 continue;
-            }
-            let (joined, skeleton) = scratch.joined(&run);
+            };
+            let (joined, skeleton) = scratch.joined(run);
             let weight: f32 = prepared.weights[i..i + span].iter().sum();
             // Between Latin spellings a joined word is looked up as it is; across scripts
             // it may differ in its vowels, so its spellings are probed too.

@@ -585,12 +585,20 @@ fn joined_pairs(
 
 /// How many adjacent words may be joined into one: two, or three syllables.
 pub const JOINED_SPANS: [usize; 2] = [2, JOINED_SPAN_MAX];
-const JOINED_SPAN_MAX: usize = 3;
+/// The most adjacent words joined into one: three syllables.
+pub const JOINED_SPAN_MAX: usize = 3;
 
-/// Whether the run of words joins as syllables of one name do: only two words may join
-/// freely; three only when each is a syllable of at most five letters.
-pub fn may_join(run: &[&str]) -> bool {
-    run.len() == 2 || run.iter().all(|w| w.len() <= SYLLABLE_LETTERS)
+/// The folds of a run of adjacent words, gathered into `slots` (no allocation: every
+/// name is aligned with a join tried), when they may join as the syllables of one name
+/// do: two words join freely, three only when each is a syllable of at most five letters.
+pub fn joinable_run<'s, 'w>(
+    slots: &'s mut [&'w str; JOINED_SPAN_MAX],
+    run: impl ExactSizeIterator<Item = &'w str>,
+) -> Option<&'s [&'w str]> {
+    let span = run.len();
+    slots.iter_mut().zip(run).for_each(|(slot, word)| *slot = word);
+    let folds = &slots[..span];
+    (span == 2 || folds.iter().all(|w| w.len() <= SYLLABLE_LETTERS)).then_some(folds)
 }
 
 /// Calls `found` with (i, j) where the `span` words of `run` from i on, joined, equal word
@@ -604,17 +612,14 @@ fn join_run_to_one(
     joins: &mut JoinedWords,
     mut found: impl FnMut(usize, usize),
 ) {
-    // Every name is aligned with a join tried: the run's words go in place, not allocated.
     let mut slots = [""; JOINED_SPAN_MAX];
     for i in 0..(run.len() + 1).saturating_sub(span) {
         if run_used[i..i + span].contains(&true) {
             continue;
         }
-        slots.iter_mut().zip(&run[i..i + span]).for_each(|(slot, word)| *slot = word.folded);
-        let folds = &slots[..span];
-        if !may_join(folds) {
+        let Some(folds) = joinable_run(&mut slots, run[i..i + span].iter().map(|w| w.folded)) else {
             continue;
-        }
+        };
         // Folding changes a length by a few letters at most: skip the work when no word
         // of the other side could be the run joined.
         let joined_len: usize = folds.iter().map(|w| w.len()).sum();
@@ -1103,7 +1108,8 @@ mod tests {
         assert!(alignment.pairs.iter().any(|p| p.rule == Rule::Joined && p.query_span == 3), "{:?}", alignment.pairs);
         assert!(alignment.score > 0.9, "{}", alignment.score);
         // Three long words are three words, not syllables.
-        assert!(!may_join(&["trading", "shipping", "agency"]));
+        let mut slots = [""; JOINED_SPAN_MAX];
+        assert!(joinable_run(&mut slots, ["trading", "shipping", "agency"].into_iter()).is_none());
     }
 
     #[test]
