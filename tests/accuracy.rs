@@ -1,7 +1,7 @@
 //! Accuracy floors on a small dev-like fixture of our own, so a matching change that
 //! loses precision or recall fails the tests, not only the benchmark.
 //!
-//! tests/data/accuracy/entities.jsonl: 121 entities (public figures with Russian, Persian
+//! tests/data/accuracy/entities.jsonl: 130 entities (public figures with Russian, Persian
 //! and Arabic names, companies with legal forms, armed groups, vessels; a few invented),
 //! in the bulk JSONL format. tests/data/accuracy/queries.jsonl: `{"query", "expected",
 //! "category"}`, `expected` null for a negative. Written for canonym from public knowledge

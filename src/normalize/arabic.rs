@@ -50,13 +50,17 @@ pub fn romanize_word(word: &str) -> String {
     for (i, &c) in body.iter().enumerate() {
         let last = i + 1 == body.len();
         let after_alif = i > 0 && body[i - 1] == 'ا';
+        // Before a long a, waw and yeh are consonants too: a long vowel is never
+        // followed by another (عياش is Ayyash, نواف Nawaf).
+        let before_alif = body.get(i + 1) == Some(&'ا');
+        let consonant = i == 0 || after_alif || before_alif;
         latin.push_str(match c {
             // Ain carries the word's first vowel in romanizations (Ali, Abd, Umar).
             'ع' if i == 0 => "a",
             // After a long a, waw and yeh are consonants again: Rawi, Sayid.
-            'و' if i == 0 || after_alif => "w",
+            'و' if consonant => "w",
             'و' => "u",
-            'ي' if i == 0 || after_alif => "y",
+            'ي' if consonant => "y",
             'ي' => "i",
             // A two-letter word is no ta marbuta: طه is Taha.
             'ه' if last && i > 0 && body.len() > 2 => "a",
@@ -137,6 +141,10 @@ mod tests {
         assert_eq!(romanize_word("راوي"), "rawi");
         assert_eq!(romanize_word("ولي"), "wli");
         assert_eq!(romanize_word("علي"), "ali");
+        // Before a long a, waw and yeh are consonants: Ayyash, Nawaf, Ziyad.
+        assert_eq!(romanize_word("عياش"), "ayash");
+        assert_eq!(romanize_word("نواف"), "nwaf");
+        assert_eq!(romanize_word("زياد"), "zyad");
         assert_eq!(romanize_word("الله"), "allah");
         assert_eq!(romanize_word("طه"), "tH");
         assert_eq!(romanize_word("الازهر"), "al azhr");
