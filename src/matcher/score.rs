@@ -630,9 +630,14 @@ fn join_run_to_one(
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = run[i].abjad || one.first().is_some_and(|w| w.abjad);
         let similar_length = |w: &WordView<'_>| w.folded.len().abs_diff(joined.len()) <= 2;
+        // Between Latin spellings the vowels are evidence too: one slip at most (Qolam Reza
+        // / Gholamreza, Alzrooni / Al Zarooni), not another word (Services / Sierra Gas).
+        let one_slip = |w: &WordView<'_>| edit::osa_distance(w.folded.as_bytes(), joined.as_bytes()) <= 1;
         let meets = |w: &WordView<'_>| {
             w.folded == joined
-                || (abjad && joined_skeleton.len() >= 3 && w.skeleton == joined_skeleton && similar_length(w))
+                || (joined_skeleton.len() >= 3
+                    && w.skeleton == joined_skeleton
+                    && if abjad { similar_length(w) } else { one_slip(w) })
         };
         if let Some(j) = (0..one.len()).find(|&j| !one_used[j] && meets(&one[j])) {
             run_used[i..i + span].iter_mut().for_each(|used| *used = true);
@@ -1127,6 +1132,15 @@ mod tests {
     #[test]
     fn joined_words_pair() {
         assert!(score("Al Qaeda", "Alqaeda") > 0.9);
+    }
+
+    #[test]
+    fn joined_latin_words_meet_on_consonants_within_one_slip() {
+        // Persian q and gh are one sound; a vowel dropped where the words were joined.
+        assert!(score("Qolam Reza", "Gholamreza") > 0.9);
+        assert!(score("Alzrooni Exchange", "Al Zarooni Exchange") > 0.9);
+        // The same consonants spelled far apart are another word: Services / Sierra Gas.
+        assert!(score("Services", "Sierra Gas") < 0.5);
     }
 
     #[test]
