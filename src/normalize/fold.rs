@@ -12,6 +12,8 @@ const GROUPS: &[(&str, &str)] = &[
     ("tsch", "sh"),
     ("dzh", "j"),
     ("tch", "sh"),
+    // Basque and Catalan write tx for ch: Bengoetxea / Bengoechea.
+    ("tx", "sh"),
     ("dj", "j"),
     ("zh", "j"),
     ("ch", "sh"),
@@ -345,6 +347,7 @@ mod tests {
         assert_eq!(fold_word("riyadh"), fold_word("riyad"));
         assert_eq!(fold_word("ramadhan"), fold_word("ramadan"));
         assert_eq!(fold_word("chaudhry"), fold_word("chaudry"));
+        assert_eq!(fold_word("bengoetxea"), fold_word("bengoechea"));
         assert_eq!(fold_word("ghani"), fold_word("gani"));
         assert_eq!(fold_word("djamal"), fold_word("jamal"));
         assert_eq!(fold_word("dzhamal"), fold_word("jamal"));
