@@ -245,6 +245,11 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["public", "joint", "stock", "company"], "pjsc"),
     (&["closed", "joint", "stock", "company"], "cjsc"),
     (&["open", "joint", "stock", "company"], "ojsc"),
+    // A joint-stock company all the same, whose shares are not offered to the public;
+    // writers of one company's names keep or drop "private" (Arfada Petroleum Private
+    // Joint Stock Company is also Arvada Petroleum Company JSC).
+    (&["private", "joint", "stock", "company"], "jsc"),
+    (&["private", "jsc"], "jsc"),
     (&["joint", "stock", "company"], "jsc"),
     (&["limited", "liability", "company"], "llc"),
     (&["limited", "liability", "partnership"], "llp"),
@@ -448,6 +453,8 @@ mod tests {
         );
         assert_eq!(canonical_legal_forms(&words("ooo romashka")), words("llc romashka"));
         assert_eq!(canonical_legal_forms(&words("acme limited liability company")), words("acme llc"));
+        assert_eq!(canonical_legal_forms(&words("acme private jsc")), words("acme jsc"));
+        assert_eq!(canonical_legal_forms(&words("acme private joint stock company")), words("acme jsc"));
         assert_eq!(
             canonical_legal_forms(&words("obshchestvo s ogranichennoi otvetstvennostyu avia")),
             words("llc avia"),
