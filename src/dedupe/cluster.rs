@@ -177,15 +177,37 @@ fn neighbour_graph(
         })
         .collect();
     let truncated = found.iter().map(|(_, t)| *t).collect();
-    let mut neighbours: Vec<Vec<(u32, f64)>> = found.into_iter().map(|(pairs, _)| pairs).collect();
-    for index in 0..neighbours.len() {
-        for position in 0..neighbours[index].len() {
+    let mut neighbours = with_reverse_pairs(found.into_iter().map(|(pairs, _)| pairs).collect());
+    neighbours.par_iter_mut().for_each(best_per_neighbour);
+    Graph { neighbours, truncated }
+}
+
+/// Each node's pairs, followed by the pairs of the nodes that found it (as (that node,
+/// score)): every pair in both lists. Each list is sized for all of them first (on all
+/// cores), so the pairs found from the other side land without growing a million lists
+/// one push at a time. (Only a node's own pairs are turned round: turning round those it
+/// was given too, as before, only added copies of pairs already in the list, which
+/// [`best_per_neighbour`] removes.)
+fn with_reverse_pairs(mut neighbours: Vec<Vec<(u32, f64)>>) -> Vec<Vec<(u32, f64)>> {
+    let own: Vec<u32> = neighbours.iter().map(|list| list.len() as u32).collect();
+    let mut found_by = vec![0u32; neighbours.len()];
+    for list in &neighbours {
+        for &(other, _) in list {
+            found_by[other as usize] += 1;
+        }
+    }
+    neighbours
+        .par_iter_mut()
+        .zip(found_by.par_iter())
+        .with_min_len(1024)
+        .for_each(|(list, &extra)| list.reserve_exact(extra as usize));
+    for (index, &own) in own.iter().enumerate() {
+        for position in 0..own as usize {
             let (other, score) = neighbours[index][position];
             neighbours[other as usize].push((index as u32, score));
         }
     }
-    neighbours.par_iter_mut().for_each(best_per_neighbour);
-    Graph { neighbours, truncated }
+    neighbours
 }
 
 /// Sorts by neighbour and keeps each neighbour's best score.
@@ -267,16 +289,26 @@ fn average_link(
     config: &DedupeConfig,
 ) -> Clustering {
     let mut groups: Vec<Group> = (0..nodes.len())
+        .into_par_iter()
+        .with_min_len(1024)
         .map(|i| Group { members: vec![i as u32], links: graph.neighbours[i].clone(), version: 0 })
         .collect();
-    let mut heap: BinaryHeap<MergeCandidate> = BinaryHeap::new();
-    for (a, group) in groups.iter().enumerate() {
-        for &(b, score) in &group.links {
-            if (a as u32) < b && score >= config.link_threshold {
-                heap.push(MergeCandidate::new(score, a as u32, b, 0, 0));
-            }
-        }
-    }
+    // Made into a heap at once rather than pushed one by one. Candidates never compare
+    // equal unless they name the same two groups (at most one version of which is still
+    // current), so the pops come in the same order either way.
+    let initial: Vec<MergeCandidate> = groups
+        .par_iter()
+        .enumerate()
+        .with_min_len(1024)
+        .flat_map_iter(|(a, group)| {
+            group
+                .links
+                .iter()
+                .filter(move |&&(b, score)| (a as u32) < b && score >= config.link_threshold)
+                .map(move |&(b, score)| MergeCandidate::new(score, a as u32, b, 0, 0))
+        })
+        .collect();
+    let mut heap = BinaryHeap::from(initial);
     while let Some(candidate) = heap.pop() {
         let (a, b) = (candidate.pair.0 .0, candidate.pair.1 .0);
         if !candidate.is_current(&groups) {
@@ -469,28 +501,48 @@ fn clustering_from_groups(
     graph: &Graph,
     groups: Vec<Group>,
 ) -> Clustering {
+    // Each cluster is made on its own (on all cores), then numbered in group order.
+    let clusters: Vec<(Cluster, Vec<f64>)> = groups
+        .into_par_iter()
+        .with_min_len(256)
+        .filter(|g| !g.members.is_empty())
+        .map(|group| cluster_of_group(matcher, nodes, texts, graph, &group.members))
+        .collect();
     let mut placement: Vec<(u32, f64)> = vec![(0, 0.0); nodes.len()];
-    let mut clusters = Vec::new();
-    for group in groups.into_iter().filter(|g| !g.members.is_empty()) {
-        let inside = |node: u32| group.members.iter().filter(|&&m| graph.score(node, m).is_some()).count();
-        let mut ranked: Vec<(u64, usize, u32)> =
-            group.members.iter().map(|&m| (nodes[m as usize].records, inside(m), m)).collect();
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-        let centre = ranked[0].2;
-        let cluster_index = clusters.len() as u32;
-        let members: Vec<u32> = ranked.iter().map(|r| r.2).collect();
-        for &member in &members {
-            let score = if member == centre {
+    for (cluster_index, (cluster, scores)) in clusters.iter().enumerate() {
+        for (&member, &score) in cluster.members.iter().zip(scores) {
+            placement[member as usize] = (cluster_index as u32, score);
+        }
+    }
+    Clustering { clusters: clusters.into_iter().map(|(cluster, _)| cluster).collect(), placement }
+}
+
+/// One group's cluster: its centre is the member with the most records (then the most
+/// links inside the cluster, then the first key); with each member's score against it.
+fn cluster_of_group(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    members: &[u32],
+) -> (Cluster, Vec<f64>) {
+    let inside = |node: u32| members.iter().filter(|&&m| graph.score(node, m).is_some()).count();
+    let mut ranked: Vec<(u64, usize, u32)> = members.iter().map(|&m| (nodes[m as usize].records, inside(m), m)).collect();
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let centre = ranked[0].2;
+    let members: Vec<u32> = ranked.iter().map(|r| r.2).collect();
+    let scores = members
+        .iter()
+        .map(|&member| {
+            if member == centre {
                 1.0
             } else {
                 graph.score(centre, member).unwrap_or_else(|| direct_score(matcher, nodes, texts, centre, member))
-            };
-            placement[member as usize] = (cluster_index, score);
-        }
-        let records = members.iter().map(|&m| nodes[m as usize].records).sum();
-        clusters.push(Cluster { id: cluster_id(&nodes[centre as usize].key), centre, members, records });
-    }
-    Clustering { clusters, placement }
+            }
+        })
+        .collect();
+    let records = members.iter().map(|&m| nodes[m as usize].records).sum();
+    (Cluster { id: cluster_id(&nodes[centre as usize].key), centre, members, records }, scores)
 }
 
 fn direct_score(matcher: &Matcher, nodes: &[Node], texts: &[Box<str>], a: u32, b: u32) -> f64 {
