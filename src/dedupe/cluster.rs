@@ -288,27 +288,111 @@ fn average_link(
     graph: &Graph,
     config: &DedupeConfig,
 ) -> Clustering {
-    let mut groups: Vec<Group> = (0..nodes.len())
-        .into_par_iter()
-        .with_min_len(1024)
-        .map(|i| Group { members: vec![i as u32], links: graph.neighbours[i].clone(), version: 0 })
-        .collect();
-    // Made into a heap at once rather than pushed one by one. Candidates never compare
-    // equal unless they name the same two groups (at most one version of which is still
-    // current), so the pops come in the same order either way.
-    let initial: Vec<MergeCandidate> = groups
-        .par_iter()
+    // Two clusters merge only when their average reaches the bar, so only when some
+    // pair across them does: the nodes linked by such pairs (directly or not) are
+    // merged apart from all others, as many parts at once as there are cores. Each part
+    // merges in the order the whole did (its candidates compare as before, with its
+    // nodes numbered in the same order), so the clusters are the same.
+    let parts = linked_parts(graph, config.link_threshold);
+    let merged: Vec<Vec<Vec<u32>>> =
+        parts.nodes.par_iter().map(|part| merge_part(graph, &parts, part, config.link_threshold)).collect();
+    let mut groups: Vec<Group> =
+        (0..nodes.len()).map(|i| Group { members: vec![i as u32], links: Vec::new(), version: 0 }).collect();
+    for (part, members) in parts.nodes.iter().zip(merged) {
+        for (&node, members) in part.iter().zip(members) {
+            groups[node as usize].members = members;
+        }
+    }
+    bridge(matcher, nodes, texts, graph, config, &mut groups);
+    clustering_from_groups(matcher, nodes, texts, graph, groups)
+}
+
+/// The nodes linked, directly or through others, by pairs that may lead to a merge.
+struct LinkedParts {
+    /// Each part's nodes, in node order (nodes with no such pair are in none).
+    nodes: Vec<Vec<u32>>,
+    /// Each node's part, or [`NO_PART`].
+    part_of: Vec<u32>,
+    /// Each node's position in its part.
+    position: Vec<u32>,
+}
+
+const NO_PART: u32 = u32::MAX;
+
+/// Below the link threshold by more than the rounding of any average of scores: pairs
+/// scoring less can never make two clusters' average reach the threshold, even summed
+/// in floating point, so parts joined by this much less are still merged apart.
+const PART_SLACK: f64 = 1e-9;
+
+/// The parts of the graph joined by pairs scoring at least `threshold` (less
+/// [`PART_SLACK`]): no cluster average can reach the threshold across two parts.
+fn linked_parts(graph: &Graph, threshold: f64) -> LinkedParts {
+    let count = graph.neighbours.len();
+    let mut parent: Vec<u32> = (0..count as u32).collect();
+    fn root(parent: &mut [u32], mut node: u32) -> u32 {
+        while parent[node as usize] != node {
+            let up = parent[parent[node as usize] as usize];
+            parent[node as usize] = up;
+            node = up;
+        }
+        node
+    }
+    let mut linked = vec![false; count];
+    for (a, list) in graph.neighbours.iter().enumerate() {
+        for &(b, score) in list {
+            if score >= threshold - PART_SLACK {
+                let (root_a, root_b) = (root(&mut parent, a as u32), root(&mut parent, b));
+                parent[root_a.max(root_b) as usize] = root_a.min(root_b);
+                (linked[a], linked[b as usize]) = (true, true);
+            }
+        }
+    }
+    let mut parts = LinkedParts { nodes: Vec::new(), part_of: vec![NO_PART; count], position: vec![0; count] };
+    for node in 0..count as u32 {
+        if !linked[node as usize] {
+            continue;
+        }
+        let top = root(&mut parent, node);
+        if parts.part_of[top as usize] == NO_PART {
+            parts.part_of[top as usize] = parts.nodes.len() as u32;
+            parts.nodes.push(Vec::new());
+        }
+        let part = parts.part_of[top as usize];
+        parts.part_of[node as usize] = part;
+        let nodes = &mut parts.nodes[part as usize];
+        parts.position[node as usize] = nodes.len() as u32;
+        nodes.push(node);
+    }
+    parts
+}
+
+/// Average link over one part's nodes (`part`, in node order): each of them (in that
+/// order) with the nodes of the cluster it kept, empty when it was merged into another.
+fn merge_part(graph: &Graph, parts: &LinkedParts, part: &[u32], threshold: f64) -> Vec<Vec<u32>> {
+    let this = parts.part_of[part[0] as usize];
+    // Numbered by position in the part, which keeps the nodes' order: candidates compare,
+    // and merges keep the lower id, as they did over all the nodes.
+    let mut groups: Vec<Group> = part
+        .iter()
         .enumerate()
-        .with_min_len(1024)
-        .flat_map_iter(|(a, group)| {
-            group
-                .links
+        .map(|(position, &node)| Group {
+            members: vec![position as u32],
+            links: graph.neighbours[node as usize]
                 .iter()
-                .filter(move |&&(b, score)| (a as u32) < b && score >= config.link_threshold)
-                .map(move |&(b, score)| MergeCandidate::new(score, a as u32, b, 0, 0))
+                .filter(|&&(other, _)| parts.part_of[other as usize] == this)
+                .map(|&(other, score)| (parts.position[other as usize], score))
+                .collect(),
+            version: 0,
         })
         .collect();
-    let mut heap = BinaryHeap::from(initial);
+    let mut heap: BinaryHeap<MergeCandidate> = BinaryHeap::new();
+    for (a, group) in groups.iter().enumerate() {
+        for &(b, score) in &group.links {
+            if (a as u32) < b && score >= threshold {
+                heap.push(MergeCandidate::new(score, a as u32, b, 0, 0));
+            }
+        }
+    }
     while let Some(candidate) = heap.pop() {
         let (a, b) = (candidate.pair.0 .0, candidate.pair.1 .0);
         if !candidate.is_current(&groups) {
@@ -319,15 +403,14 @@ fn average_link(
         let version = groups[kept as usize].version;
         for &(other, sum) in &groups[kept as usize].links {
             let average = sum / (kept_size * groups[other as usize].members.len() as f64);
-            if average >= config.link_threshold {
+            if average >= threshold {
                 let other_version = groups[other as usize].version;
                 heap.push(MergeCandidate::ordered(average, (kept, version), (other, other_version)));
             }
         }
         debug_assert!(groups[absorbed as usize].members.is_empty());
     }
-    bridge(matcher, nodes, texts, graph, config, &mut groups);
-    clustering_from_groups(matcher, nodes, texts, graph, groups)
+    groups.into_iter().map(|group| group.members.iter().map(|&position| part[position as usize]).collect()).collect()
 }
 
 /// How many pairs the graph lacks may be scored directly to check one bridge: joining
