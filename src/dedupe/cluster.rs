@@ -294,8 +294,21 @@ fn average_link(
     // merges in the order the whole did (its candidates compare as before, with its
     // nodes numbered in the same order), so the clusters are the same.
     let parts = linked_parts(graph, config.link_threshold);
-    let merged: Vec<Vec<Vec<u32>>> =
-        parts.nodes.par_iter().map(|part| merge_part(graph, &parts, part, config.link_threshold)).collect();
+    // A bridge joins two clusters through a pair scoring at least the bridge link; when
+    // that is not below the parts' bar, both ends are in one part, and each part's
+    // bridges are built with its merges (strongest first, as over all the nodes).
+    let bridged_in_parts = config.bridge_link >= config.link_threshold - PART_SLACK;
+    let merged: Vec<Vec<Vec<u32>>> = parts
+        .nodes
+        .par_iter()
+        .map(|part| {
+            let mut members = merge_part(graph, &parts, part, config.link_threshold);
+            if bridged_in_parts {
+                bridge_part(matcher, nodes, texts, graph, config, &parts, part, &mut members);
+            }
+            members
+        })
+        .collect();
     let mut groups: Vec<Group> =
         (0..nodes.len()).map(|i| Group { members: vec![i as u32], links: Vec::new(), version: 0 }).collect();
     for (part, members) in parts.nodes.iter().zip(merged) {
@@ -303,7 +316,9 @@ fn average_link(
             groups[node as usize].members = members;
         }
     }
-    bridge(matcher, nodes, texts, graph, config, &mut groups);
+    if !bridged_in_parts {
+        bridge(matcher, nodes, texts, graph, config, &mut groups);
+    }
     clustering_from_groups(matcher, nodes, texts, graph, groups)
 }
 
@@ -411,6 +426,55 @@ fn merge_part(graph: &Graph, parts: &LinkedParts, part: &[u32], threshold: f64) 
         debug_assert!(groups[absorbed as usize].members.is_empty());
     }
     groups.into_iter().map(|group| group.members.iter().map(|&position| part[position as usize]).collect()).collect()
+}
+
+/// [`bridge`] within one part: `members` holds the clusters of the part's nodes after
+/// average link (by position in the part; empty when merged away), in node ids. Only
+/// for a bridge link not below the parts' bar: then every strong link lies in a part.
+#[allow(clippy::too_many_arguments)]
+fn bridge_part(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    config: &DedupeConfig,
+    parts: &LinkedParts,
+    part: &[u32],
+    members: &mut [Vec<u32>],
+) {
+    let mut links: Vec<(f64, u32, u32)> = Vec::new();
+    for &a in part {
+        let list = &graph.neighbours[a as usize];
+        links.extend(list.iter().filter(|&&(b, score)| a < b && score >= config.bridge_link).map(|&(b, s)| (s, a, b)));
+    }
+    if links.is_empty() {
+        return;
+    }
+    links.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    // Each node's group, by position in the part.
+    let mut group_of = vec![0u32; part.len()];
+    for (group, list) in members.iter().enumerate() {
+        for &member in list {
+            group_of[parts.position[member as usize] as usize] = group as u32;
+        }
+    }
+    for (_, a, b) in links {
+        let group_a = group_of[parts.position[a as usize] as usize];
+        let group_b = group_of[parts.position[b as usize] as usize];
+        if group_a == group_b {
+            continue;
+        }
+        let (left, right) = (&members[group_a as usize], &members[group_b as usize]);
+        if !no_pair_below(matcher, nodes, texts, graph, left, right, config.bridge_floor) {
+            continue;
+        }
+        let (kept, absorbed) = (group_a.min(group_b), group_a.max(group_b));
+        let moved = std::mem::take(&mut members[absorbed as usize]);
+        for &member in &moved {
+            group_of[parts.position[member as usize] as usize] = kept;
+        }
+        members[kept as usize].extend(moved);
+    }
 }
 
 /// How many pairs the graph lacks may be scored directly to check one bridge: joining
