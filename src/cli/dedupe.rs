@@ -150,7 +150,11 @@ pub(crate) fn run(args: &DedupeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Pass 1: the input opened (stdin spooled) and its names counted.
-fn read_names(args: &DedupeArgs, format: Format, progress: &ProgressLine) -> anyhow::Result<(Input, dedupe::NameTally)> {
+fn read_names(
+    args: &DedupeArgs,
+    format: Format,
+    progress: &ProgressLine,
+) -> anyhow::Result<(Input, dedupe::NameTally)> {
     let input = Input::open(&args.input)?;
     let tally = records::tally(input.reader()?, format, &args.column, &|n| progress.bar.set_position(n))
         .map_err(|e| located(&input.name(), e))?;

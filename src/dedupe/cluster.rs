@@ -674,7 +674,8 @@ fn cluster_of_group(
     members: &[u32],
 ) -> (Cluster, Vec<f64>) {
     let inside = |node: u32| members.iter().filter(|&&m| graph.score(node, m).is_some()).count();
-    let mut ranked: Vec<(u64, usize, u32)> = members.iter().map(|&m| (nodes[m as usize].records, inside(m), m)).collect();
+    let mut ranked: Vec<(u64, usize, u32)> =
+        members.iter().map(|&m| (nodes[m as usize].records, inside(m), m)).collect();
     ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     let centre = ranked[0].2;
     let members: Vec<u32> = ranked.iter().map(|r| r.2).collect();
