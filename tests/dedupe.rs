@@ -417,3 +417,30 @@ fn the_library_pipeline_reads_and_writes_records_in_two_passes() {
     assert_eq!(summary.known, 3);
     assert_eq!(summary.errors, 0);
 }
+
+#[test]
+fn pass_two_labels_each_record_by_its_own_name_when_the_records_moved() {
+    // Pass 2 takes each record's spelling from pass 1's order only where the text
+    // agrees: records reordered (or replaced) between the passes are still labelled by
+    // their own names.
+    let matcher = table_matcher();
+    let input = std::fs::read(fixture("records.csv")).expect("test step");
+    let tally = records::tally(input.as_slice(), Format::Csv, "name", &|_| {}).expect("test step");
+    let labels = dedupe::dedupe(&matcher, tally, &DedupeConfig::default(), &());
+    let label = |records: &[u8]| {
+        let mut output = Vec::new();
+        let summary =
+            records::label_records(records, &mut output, Format::Csv, "name", &labels, &|_| {}).expect("test step");
+        (summary, csv_rows(&output))
+    };
+    let (summary, rows) = label(&input);
+    let text = String::from_utf8(input.clone()).expect("fixture is UTF-8");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    let (moved_summary, moved_rows) = label(format!("{}\n", lines.join("\n")).as_bytes());
+    assert_eq!(moved_summary, summary);
+    assert_eq!(labels_by_name(&moved_rows), labels_by_name(&rows));
+    let mut reversed = rows[1..].to_vec();
+    reversed.reverse();
+    assert_eq!(moved_rows[1..], reversed[..], "each record comes back with its own label");
+}

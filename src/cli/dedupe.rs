@@ -112,16 +112,20 @@ impl Input {
 pub(crate) fn run(args: &DedupeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let progress = ProgressLine::new();
-    progress.start("loading the table", 0);
-    let matcher = args.table.matcher(MatchConfig::default())?;
     let config = DedupeConfig { neighbours: args.neighbours, ..DedupeConfig::default() };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
-    let input = Input::open(&args.input)?;
     let format = Format::from(args.format);
 
-    progress.start("pass 1: reading names", 0);
-    let tally = records::tally(input.reader()?, format, &args.column, &|n| progress.bar.set_position(n))
-        .map_err(|e| located(&input.name(), e))?;
+    // Loading the table takes one core for a few tenths of a second and pass 1 needs
+    // nothing from it: the names are read beside it. A table error still comes first.
+    progress.start("pass 1: reading names, loading the table", 0);
+    let (matcher, read) = std::thread::scope(|scope| {
+        let loading = scope.spawn(|| args.table.matcher(MatchConfig::default()));
+        let read = read_names(args, format, &progress);
+        (loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), read)
+    });
+    let matcher = matcher?;
+    let (input, tally) = read?;
     let distinct = tally.len();
     let labels = pool.install(|| dedupe::dedupe(&matcher, tally, &config, &progress));
 
@@ -143,6 +147,18 @@ pub(crate) fn run(args: &DedupeArgs) -> anyhow::Result<ExitCode> {
     print_summary(&input.name(), &summary, distinct, started);
     eprintln!("dedupe: time by phase: {timings}");
     Ok(if summary.errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Pass 1: the input opened (stdin spooled) and its names counted.
+fn read_names(
+    args: &DedupeArgs,
+    format: Format,
+    progress: &ProgressLine,
+) -> anyhow::Result<(Input, dedupe::NameTally)> {
+    let input = Input::open(&args.input)?;
+    let tally = records::tally(input.reader()?, format, &args.column, &|n| progress.bar.set_position(n))
+        .map_err(|e| located(&input.name(), e))?;
+    Ok((input, tally))
 }
 
 /// A library error as `file:line: message` (line 1: the header or the first record).

@@ -177,15 +177,37 @@ fn neighbour_graph(
         })
         .collect();
     let truncated = found.iter().map(|(_, t)| *t).collect();
-    let mut neighbours: Vec<Vec<(u32, f64)>> = found.into_iter().map(|(pairs, _)| pairs).collect();
-    for index in 0..neighbours.len() {
-        for position in 0..neighbours[index].len() {
+    let mut neighbours = with_reverse_pairs(found.into_iter().map(|(pairs, _)| pairs).collect());
+    neighbours.par_iter_mut().for_each(best_per_neighbour);
+    Graph { neighbours, truncated }
+}
+
+/// Each node's pairs, followed by the pairs of the nodes that found it (as (that node,
+/// score)): every pair in both lists. Each list is sized for all of them first (on all
+/// cores), so the pairs found from the other side land without growing a million lists
+/// one push at a time. (Only a node's own pairs are turned round: turning round those it
+/// was given too, as before, only added copies of pairs already in the list, which
+/// [`best_per_neighbour`] removes.)
+fn with_reverse_pairs(mut neighbours: Vec<Vec<(u32, f64)>>) -> Vec<Vec<(u32, f64)>> {
+    let own: Vec<u32> = neighbours.iter().map(|list| list.len() as u32).collect();
+    let mut found_by = vec![0u32; neighbours.len()];
+    for list in &neighbours {
+        for &(other, _) in list {
+            found_by[other as usize] += 1;
+        }
+    }
+    neighbours
+        .par_iter_mut()
+        .zip(found_by.par_iter())
+        .with_min_len(1024)
+        .for_each(|(list, &extra)| list.reserve_exact(extra as usize));
+    for (index, &own) in own.iter().enumerate() {
+        for position in 0..own as usize {
             let (other, score) = neighbours[index][position];
             neighbours[other as usize].push((index as u32, score));
         }
     }
-    neighbours.par_iter_mut().for_each(best_per_neighbour);
-    Graph { neighbours, truncated }
+    neighbours
 }
 
 /// Sorts by neighbour and keeps each neighbour's best score.
@@ -266,13 +288,122 @@ fn average_link(
     graph: &Graph,
     config: &DedupeConfig,
 ) -> Clustering {
-    let mut groups: Vec<Group> = (0..nodes.len())
-        .map(|i| Group { members: vec![i as u32], links: graph.neighbours[i].clone(), version: 0 })
+    // Two clusters merge only when their average reaches the bar, so only when some
+    // pair across them does: the nodes linked by such pairs (directly or not) are
+    // merged apart from all others, as many parts at once as there are cores. Each part
+    // merges in the order the whole did (its candidates compare as before, with its
+    // nodes numbered in the same order), so the clusters are the same.
+    let parts = linked_parts(graph, config.link_threshold);
+    // A bridge joins two clusters through a pair scoring at least the bridge link; when
+    // that is not below the parts' bar, both ends are in one part, and each part's
+    // bridges are built with its merges (strongest first, as over all the nodes).
+    let bridged_in_parts = config.bridge_link >= config.link_threshold - PART_SLACK;
+    let merged: Vec<Vec<Vec<u32>>> = parts
+        .nodes
+        .par_iter()
+        .map(|part| {
+            let mut members = merge_part(graph, &parts, part, config.link_threshold);
+            if bridged_in_parts {
+                bridge_part(matcher, nodes, texts, graph, config, &parts, part, &mut members);
+            }
+            members
+        })
+        .collect();
+    let mut groups: Vec<Group> =
+        (0..nodes.len()).map(|i| Group { members: vec![i as u32], links: Vec::new(), version: 0 }).collect();
+    for (part, members) in parts.nodes.iter().zip(merged) {
+        for (&node, members) in part.iter().zip(members) {
+            groups[node as usize].members = members;
+        }
+    }
+    if !bridged_in_parts {
+        bridge(matcher, nodes, texts, graph, config, &mut groups);
+    }
+    clustering_from_groups(matcher, nodes, texts, graph, groups)
+}
+
+/// The nodes linked, directly or through others, by pairs that may lead to a merge.
+struct LinkedParts {
+    /// Each part's nodes, in node order (nodes with no such pair are in none).
+    nodes: Vec<Vec<u32>>,
+    /// Each node's part, or [`NO_PART`].
+    part_of: Vec<u32>,
+    /// Each node's position in its part.
+    position: Vec<u32>,
+}
+
+const NO_PART: u32 = u32::MAX;
+
+/// Below the link threshold by more than the rounding of any average of scores: pairs
+/// scoring less can never make two clusters' average reach the threshold, even summed
+/// in floating point, so parts joined by this much less are still merged apart.
+const PART_SLACK: f64 = 1e-9;
+
+/// The parts of the graph joined by pairs scoring at least `threshold` (less
+/// [`PART_SLACK`]): no cluster average can reach the threshold across two parts.
+fn linked_parts(graph: &Graph, threshold: f64) -> LinkedParts {
+    let count = graph.neighbours.len();
+    let mut parent: Vec<u32> = (0..count as u32).collect();
+    fn root(parent: &mut [u32], mut node: u32) -> u32 {
+        while parent[node as usize] != node {
+            let up = parent[parent[node as usize] as usize];
+            parent[node as usize] = up;
+            node = up;
+        }
+        node
+    }
+    let mut linked = vec![false; count];
+    for (a, list) in graph.neighbours.iter().enumerate() {
+        for &(b, score) in list {
+            if score >= threshold - PART_SLACK {
+                let (root_a, root_b) = (root(&mut parent, a as u32), root(&mut parent, b));
+                parent[root_a.max(root_b) as usize] = root_a.min(root_b);
+                (linked[a], linked[b as usize]) = (true, true);
+            }
+        }
+    }
+    let mut parts = LinkedParts { nodes: Vec::new(), part_of: vec![NO_PART; count], position: vec![0; count] };
+    for node in 0..count as u32 {
+        if !linked[node as usize] {
+            continue;
+        }
+        let top = root(&mut parent, node);
+        if parts.part_of[top as usize] == NO_PART {
+            parts.part_of[top as usize] = parts.nodes.len() as u32;
+            parts.nodes.push(Vec::new());
+        }
+        let part = parts.part_of[top as usize];
+        parts.part_of[node as usize] = part;
+        let nodes = &mut parts.nodes[part as usize];
+        parts.position[node as usize] = nodes.len() as u32;
+        nodes.push(node);
+    }
+    parts
+}
+
+/// Average link over one part's nodes (`part`, in node order): each of them (in that
+/// order) with the nodes of the cluster it kept, empty when it was merged into another.
+fn merge_part(graph: &Graph, parts: &LinkedParts, part: &[u32], threshold: f64) -> Vec<Vec<u32>> {
+    let this = parts.part_of[part[0] as usize];
+    // Numbered by position in the part, which keeps the nodes' order: candidates compare,
+    // and merges keep the lower id, as they did over all the nodes.
+    let mut groups: Vec<Group> = part
+        .iter()
+        .enumerate()
+        .map(|(position, &node)| Group {
+            members: vec![position as u32],
+            links: graph.neighbours[node as usize]
+                .iter()
+                .filter(|&&(other, _)| parts.part_of[other as usize] == this)
+                .map(|&(other, score)| (parts.position[other as usize], score))
+                .collect(),
+            version: 0,
+        })
         .collect();
     let mut heap: BinaryHeap<MergeCandidate> = BinaryHeap::new();
     for (a, group) in groups.iter().enumerate() {
         for &(b, score) in &group.links {
-            if (a as u32) < b && score >= config.link_threshold {
+            if (a as u32) < b && score >= threshold {
                 heap.push(MergeCandidate::new(score, a as u32, b, 0, 0));
             }
         }
@@ -287,15 +418,63 @@ fn average_link(
         let version = groups[kept as usize].version;
         for &(other, sum) in &groups[kept as usize].links {
             let average = sum / (kept_size * groups[other as usize].members.len() as f64);
-            if average >= config.link_threshold {
+            if average >= threshold {
                 let other_version = groups[other as usize].version;
                 heap.push(MergeCandidate::ordered(average, (kept, version), (other, other_version)));
             }
         }
         debug_assert!(groups[absorbed as usize].members.is_empty());
     }
-    bridge(matcher, nodes, texts, graph, config, &mut groups);
-    clustering_from_groups(matcher, nodes, texts, graph, groups)
+    groups.into_iter().map(|group| group.members.iter().map(|&position| part[position as usize]).collect()).collect()
+}
+
+/// [`bridge`] within one part: `members` holds the clusters of the part's nodes after
+/// average link (by position in the part; empty when merged away), in node ids. Only
+/// for a bridge link not below the parts' bar: then every strong link lies in a part.
+#[allow(clippy::too_many_arguments)]
+fn bridge_part(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    config: &DedupeConfig,
+    parts: &LinkedParts,
+    part: &[u32],
+    members: &mut [Vec<u32>],
+) {
+    let mut links: Vec<(f64, u32, u32)> = Vec::new();
+    for &a in part {
+        let list = &graph.neighbours[a as usize];
+        links.extend(list.iter().filter(|&&(b, score)| a < b && score >= config.bridge_link).map(|&(b, s)| (s, a, b)));
+    }
+    if links.is_empty() {
+        return;
+    }
+    links.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    // Each node's group, by position in the part.
+    let mut group_of = vec![0u32; part.len()];
+    for (group, list) in members.iter().enumerate() {
+        for &member in list {
+            group_of[parts.position[member as usize] as usize] = group as u32;
+        }
+    }
+    for (_, a, b) in links {
+        let group_a = group_of[parts.position[a as usize] as usize];
+        let group_b = group_of[parts.position[b as usize] as usize];
+        if group_a == group_b {
+            continue;
+        }
+        let (left, right) = (&members[group_a as usize], &members[group_b as usize]);
+        if !no_pair_below(matcher, nodes, texts, graph, left, right, config.bridge_floor) {
+            continue;
+        }
+        let (kept, absorbed) = (group_a.min(group_b), group_a.max(group_b));
+        let moved = std::mem::take(&mut members[absorbed as usize]);
+        for &member in &moved {
+            group_of[parts.position[member as usize] as usize] = kept;
+        }
+        members[kept as usize].extend(moved);
+    }
 }
 
 /// How many pairs the graph lacks may be scored directly to check one bridge: joining
@@ -469,28 +648,49 @@ fn clustering_from_groups(
     graph: &Graph,
     groups: Vec<Group>,
 ) -> Clustering {
+    // Each cluster is made on its own (on all cores), then numbered in group order.
+    let clusters: Vec<(Cluster, Vec<f64>)> = groups
+        .into_par_iter()
+        .with_min_len(256)
+        .filter(|g| !g.members.is_empty())
+        .map(|group| cluster_of_group(matcher, nodes, texts, graph, &group.members))
+        .collect();
     let mut placement: Vec<(u32, f64)> = vec![(0, 0.0); nodes.len()];
-    let mut clusters = Vec::new();
-    for group in groups.into_iter().filter(|g| !g.members.is_empty()) {
-        let inside = |node: u32| group.members.iter().filter(|&&m| graph.score(node, m).is_some()).count();
-        let mut ranked: Vec<(u64, usize, u32)> =
-            group.members.iter().map(|&m| (nodes[m as usize].records, inside(m), m)).collect();
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-        let centre = ranked[0].2;
-        let cluster_index = clusters.len() as u32;
-        let members: Vec<u32> = ranked.iter().map(|r| r.2).collect();
-        for &member in &members {
-            let score = if member == centre {
+    for (cluster_index, (cluster, scores)) in clusters.iter().enumerate() {
+        for (&member, &score) in cluster.members.iter().zip(scores) {
+            placement[member as usize] = (cluster_index as u32, score);
+        }
+    }
+    Clustering { clusters: clusters.into_iter().map(|(cluster, _)| cluster).collect(), placement }
+}
+
+/// One group's cluster: its centre is the member with the most records (then the most
+/// links inside the cluster, then the first key); with each member's score against it.
+fn cluster_of_group(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    members: &[u32],
+) -> (Cluster, Vec<f64>) {
+    let inside = |node: u32| members.iter().filter(|&&m| graph.score(node, m).is_some()).count();
+    let mut ranked: Vec<(u64, usize, u32)> =
+        members.iter().map(|&m| (nodes[m as usize].records, inside(m), m)).collect();
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let centre = ranked[0].2;
+    let members: Vec<u32> = ranked.iter().map(|r| r.2).collect();
+    let scores = members
+        .iter()
+        .map(|&member| {
+            if member == centre {
                 1.0
             } else {
                 graph.score(centre, member).unwrap_or_else(|| direct_score(matcher, nodes, texts, centre, member))
-            };
-            placement[member as usize] = (cluster_index, score);
-        }
-        let records = members.iter().map(|&m| nodes[m as usize].records).sum();
-        clusters.push(Cluster { id: cluster_id(&nodes[centre as usize].key), centre, members, records });
-    }
-    Clustering { clusters, placement }
+            }
+        })
+        .collect();
+    let records = members.iter().map(|&m| nodes[m as usize].records).sum();
+    (Cluster { id: cluster_id(&nodes[centre as usize].key), centre, members, records }, scores)
 }
 
 fn direct_score(matcher: &Matcher, nodes: &[Node], texts: &[Box<str>], a: u32, b: u32) -> f64 {

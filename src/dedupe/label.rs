@@ -96,6 +96,9 @@ pub struct Dedupe {
     ids: HashMap<Box<str>, u32>,
     texts: Vec<Box<str>>,
     counts: Vec<u64>,
+    /// Each record's spelling in input order, when the tally kept the order (`NO_NAME`:
+    /// the record had no name).
+    record_spellings: Vec<u32>,
     verdicts: Vec<Verdict>,
     /// Interned (id, name) of the known entities that answered.
     known: Vec<(Box<str>, Box<str>)>,
@@ -123,7 +126,7 @@ enum Resolved {
 /// Labels every spelling of `tally`: known names as `matcher.resolve` answers them,
 /// unknown ones by clustering among themselves.
 pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progress: &dyn Progress) -> Dedupe {
-    let (texts, counts): (Vec<Box<str>>, Vec<u64>) = tally.into_sorted().into_iter().unzip();
+    let (texts, counts, record_spellings) = tally.into_sorted();
     progress.start("resolving distinct names", texts.len() as u64);
     // Each spelling is analysed once; the analysis serves resolve, the strict key and,
     // for a node's representative, the neighbour search.
@@ -153,7 +156,7 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
         })
         .collect();
     let resolved = copy_from_leaders(resolved, &leaders);
-    let mut result = Dedupe { texts, counts, ..Dedupe::default() };
+    let mut result = Dedupe { texts, counts, record_spellings, ..Dedupe::default() };
     let unknown_keys = result.record_resolved(resolved);
     result.nodes = group_nodes(unknown_keys, &result.counts);
     let mut analyses: Vec<Option<AnalyzedName>> = analyses.into_iter().map(Result::ok).collect();
@@ -276,6 +279,20 @@ impl Dedupe {
     /// tally held it: a writer can then keep per-spelling work in a table by index.
     pub fn spelling_index(&self, name: &str) -> Option<u32> {
         self.ids.get(name).copied()
+    }
+
+    /// The index of the spelling of the input's `record`-th record (0-based, every record
+    /// counted as the tally counted them), which holds `name`: read from the tally's
+    /// order when it kept one and it agrees, else found by text as
+    /// [`Dedupe::spelling_index`] finds it. The same answer, without hashing the name
+    /// again for each of millions of records.
+    pub fn record_spelling(&self, record: usize, name: &str) -> Option<u32> {
+        match self.record_spellings.get(record) {
+            Some(&spelling) if self.texts.get(spelling as usize).is_some_and(|text| text.as_ref() == name) => {
+                Some(spelling)
+            }
+            _ => self.spelling_index(name),
+        }
     }
 
     /// What the spelling at `spelling` (below [`Dedupe::spelling_count`]) was labelled.

@@ -26,7 +26,7 @@ pub mod suggest;
 pub use label::{dedupe, Dedupe, Label, MatchKind, NameVerdict, Progress};
 pub use records::{Format, RecordError, Summary};
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::matcher::MatchConfig;
@@ -121,12 +121,22 @@ pub enum DedupeError {
 }
 
 /// Each distinct spelling of a name, with how many records hold it. Memory grows with
-/// the number of distinct spellings, not of records.
+/// the number of distinct spellings, not of records (and, when the order is kept, by
+/// four bytes a record).
 #[derive(Debug, Clone, Default)]
 pub struct NameTally {
-    counts: HashMap<Box<str>, u64>,
+    /// Each spelling's slot in `counts`, in the order first seen.
+    slots: HashMap<Box<str>, u32>,
+    counts: Vec<u64>,
     records: u64,
+    /// Kept only when asked for ([`NameTally::keeping_order`]): each record's slot, in
+    /// input order ([`NO_NAME`] for a record without a name), so that the second pass
+    /// finds a record's spelling by its position instead of hashing its text again.
+    order: Option<Vec<u32>>,
 }
+
+/// A record of [`NameTally`]'s order that holds no name.
+pub(crate) const NO_NAME: u32 = u32::MAX;
 
 impl NameTally {
     /// An empty tally.
@@ -134,39 +144,69 @@ impl NameTally {
         NameTally::default()
     }
 
+    /// An empty tally that also keeps which spelling each record holds, in input order:
+    /// every record is counted with [`NameTally::add_record`].
+    pub fn keeping_order() -> Self {
+        NameTally { order: Some(Vec::new()), ..NameTally::default() }
+    }
+
     /// Counts one record holding `name`.
     pub fn add(&mut self, name: &str) {
         self.add_count(name, 1);
     }
 
+    /// Counts the next record of the input: `Some(name)`, or `None` when it holds no
+    /// name (it is only noted in the order, when the order is kept).
+    pub fn add_record(&mut self, name: Option<&str>) {
+        let slot = match name {
+            Some(name) => self.slot_counted(name, 1),
+            None => NO_NAME,
+        };
+        if let Some(order) = &mut self.order {
+            order.push(slot);
+        }
+    }
+
     /// Counts `count` records holding `name`.
     pub fn add_count(&mut self, name: &str, count: u64) {
+        self.slot_counted(name, count);
+    }
+
+    /// Adds `count` to `name`'s records; returns its slot.
+    fn slot_counted(&mut self, name: &str, count: u64) -> u32 {
         self.records += count;
-        match self.counts.get_mut(name) {
-            Some(seen) => *seen += count,
+        match self.slots.get(name) {
+            Some(&slot) => {
+                self.counts[slot as usize] += count;
+                slot
+            }
             None => {
-                self.counts.insert(name.into(), count);
+                let slot = self.counts.len() as u32;
+                self.slots.insert(name.into(), slot);
+                self.counts.push(count);
+                slot
             }
         }
     }
 
-    /// Adds every count of `other`.
+    /// Adds every count of `other`. The order of records is no longer known after.
     pub fn merge(&mut self, other: NameTally) {
-        self.counts.reserve(other.counts.len());
-        for (name, count) in other.counts {
-            *self.counts.entry(name).or_default() += count;
+        self.slots.reserve(other.slots.len());
+        // `records` grows by each count, so by `other.records` in all.
+        for (name, slot) in other.slots {
+            self.slot_counted(&name, other.counts[slot as usize]);
         }
-        self.records += other.records;
+        self.order = None;
     }
 
     /// How many distinct spellings.
     pub fn len(&self) -> usize {
-        self.counts.len()
+        self.slots.len()
     }
 
     /// True when no name was counted.
     pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
+        self.slots.is_empty()
     }
 
     /// How many records were counted.
@@ -174,11 +214,26 @@ impl NameTally {
         self.records
     }
 
-    /// The spellings sorted by text, so that later work never depends on hashing order.
-    fn into_sorted(self) -> Vec<(Box<str>, u64)> {
-        let mut spellings: Vec<(Box<str>, u64)> = self.counts.into_iter().collect();
+    /// The spellings sorted by text, so that later work never depends on hashing order,
+    /// with their counts; and, when the order was kept, each record's index among them
+    /// ([`NO_NAME`] for a record without a name).
+    fn into_sorted(self) -> (Vec<Box<str>>, Vec<u64>, Vec<u32>) {
+        let NameTally { slots, counts, order, .. } = self;
+        let mut spellings: Vec<(Box<str>, u32)> = slots.into_iter().collect();
         spellings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        spellings
+        let mut sorted_index = vec![0u32; counts.len()];
+        for (index, (_, slot)) in spellings.iter().enumerate() {
+            sorted_index[*slot as usize] = index as u32;
+        }
+        let spelling_counts = spellings.iter().map(|(_, slot)| counts[*slot as usize]).collect();
+        let texts = spellings.into_iter().map(|(text, _)| text).collect();
+        let mut order = order.unwrap_or_default();
+        order.par_iter_mut().with_min_len(1 << 16).for_each(|slot| {
+            if *slot != NO_NAME {
+                *slot = sorted_index[*slot as usize];
+            }
+        });
+        (texts, spelling_counts, order)
     }
 }
 

@@ -136,12 +136,16 @@ pub fn tally<R: Read>(
 /// Names handed from the parsing thread to the counting one per batch.
 const NAMES_PER_BATCH: usize = 8_192;
 
-/// A batch of names: their text end to end, and where each one ends.
+/// A batch of records' names: their text end to end, and where each one ends
+/// ([`NO_NAME_END`] for a record without a name).
 #[derive(Default)]
 struct NameBatch {
     text: String,
     ends: Vec<usize>,
 }
+
+/// The end noted for a record without a name.
+const NO_NAME_END: usize = usize::MAX;
 
 /// Pass 1 over CSV/TSV: this thread parses while another counts, so that parsing and
 /// hashing each take a core instead of taking turns on one.
@@ -155,11 +159,16 @@ fn tally_csv<R: Read>(
         let (batches, received) = std::sync::mpsc::sync_channel::<NameBatch>(4);
         let (recycle, recycled) = std::sync::mpsc::channel::<NameBatch>();
         let counting = scope.spawn(move || {
-            let mut tally = NameTally::new();
+            // The order lets pass 2 find each record's spelling without hashing it again.
+            let mut tally = NameTally::keeping_order();
             for batch in received {
                 let mut start = 0;
                 for &end in &batch.ends {
-                    tally.add(&batch.text[start..end]);
+                    if end == NO_NAME_END {
+                        tally.add_record(None);
+                        continue;
+                    }
+                    tally.add_record(Some(&batch.text[start..end]));
                     start = end;
                 }
                 // The parser may be done: then the buffers are simply dropped.
@@ -176,11 +185,14 @@ fn tally_csv<R: Read>(
                 Ok(false) => break Ok(()),
                 Err(error) => break Err(error),
             }
-            if let Ok(name) = csv_name(&record, index, column) {
-                batch.text.push_str(name);
-                batch.ends.push(batch.text.len());
-                names += 1;
-                report_every(names, progress);
+            match csv_name(&record, index, column) {
+                Ok(name) => {
+                    batch.text.push_str(name);
+                    batch.ends.push(batch.text.len());
+                    names += 1;
+                    report_every(names, progress);
+                }
+                Err(_) => batch.ends.push(NO_NAME_END),
             }
             if batch.ends.len() == NAMES_PER_BATCH {
                 let mut next = recycled.try_recv().unwrap_or_default();
@@ -293,6 +305,8 @@ fn label_csv<R: Read, W: Write>(
     let mut spare = Vec::new();
     // The previous batch, labelled and not yet written.
     let mut unwritten: Option<Vec<(Vec<u8>, Summary)>> = None;
+    // The index of the batch's first record among all records read.
+    let mut first_record = 0;
     let (mut batch, mut failure) = read_batch(&mut reader, &mut spare);
     loop {
         // While the others label and serialize this batch, this thread writes the
@@ -303,7 +317,11 @@ fn label_csv<R: Read, W: Write>(
             let labelling = scope.spawn(|| {
                 batch
                     .par_chunks(CHUNK_RECORDS)
-                    .map(|chunk| label_csv_chunk(chunk, header.len(), index, column, dedupe, &labels))
+                    .enumerate()
+                    .map(|(number, chunk)| {
+                        let first = first_record + number * CHUNK_RECORDS;
+                        label_csv_chunk(chunk, first, header.len(), index, column, dedupe, &labels)
+                    })
                     .collect::<Vec<_>>()
             });
             let written = write_labelled(&mut output, unwritten.take(), &mut summary, progress);
@@ -325,6 +343,7 @@ fn label_csv<R: Read, W: Write>(
         if next_batch.is_empty() && next_failure.is_none() {
             break;
         }
+        first_record += batch.len();
         spare = std::mem::replace(&mut batch, next_batch);
         failure = next_failure;
     }
@@ -383,8 +402,10 @@ fn csv_writer<W: Write>(output: W, format: Format) -> csv::Writer<W> {
 /// Labels and serializes a run of records; their counts are returned for the summary.
 /// A record's own fields are written as the `csv` writer would write them; the added
 /// ones are copied from the spelling's serialized label.
+/// `first` is the index of the chunk's first record among all records read.
 fn label_csv_chunk(
     records: &[csv::ByteRecord],
+    first: usize,
     columns: usize,
     index: usize,
     column: &str,
@@ -393,7 +414,7 @@ fn label_csv_chunk(
 ) -> (Vec<u8>, Summary) {
     let mut out = Vec::with_capacity(records.len() * 128);
     let mut summary = Summary::default();
-    for record in records {
+    for (number, record) in records.iter().enumerate() {
         for position in 0..record.len().max(columns) {
             if position > 0 {
                 out.push(labels.delimiter);
@@ -402,7 +423,7 @@ fn label_csv_chunk(
         }
         let line = || record.position().map_or(0, |p| p.line());
         let name = csv_name(record, index, column);
-        match name.as_ref().ok().and_then(|name| dedupe.spelling_index(name)) {
+        match name.as_ref().ok().and_then(|name| dedupe.record_spelling(first + number, name)) {
             Some(spelling) => {
                 let (added, kind) = labels.of(spelling);
                 out.extend_from_slice(added);
