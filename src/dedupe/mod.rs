@@ -121,8 +121,8 @@ pub enum DedupeError {
 }
 
 /// Each distinct spelling of a name, with how many records hold it. Memory grows with
-/// the number of distinct spellings, not of records (and, when the order is kept, by
-/// four bytes a record).
+/// the number of distinct spellings, not of records: the order of records, when kept,
+/// is kept for the first [`ORDER_KEPT_RECORDS`] only (four bytes each).
 #[derive(Debug, Clone, Default)]
 pub struct NameTally {
     /// Each spelling's slot in `counts`, in the order first seen.
@@ -131,9 +131,16 @@ pub struct NameTally {
     records: u64,
     /// Kept only when asked for ([`NameTally::keeping_order`]): each record's slot, in
     /// input order ([`NO_NAME`] for a record without a name), so that the second pass
-    /// finds a record's spelling by its position instead of hashing its text again.
+    /// finds a record's spelling by its position instead of hashing its text again; for
+    /// the first `order_limit` records, the later ones are found by their text.
     order: Option<Vec<u32>>,
+    order_limit: usize,
 }
+
+/// How many records' spellings a tally keeps in input order at most: 256 MiB of order,
+/// so that memory stays bounded by the distinct names however many records there are
+/// (pass 2 finds a later record's spelling by hashing its name).
+pub const ORDER_KEPT_RECORDS: usize = 1 << 26;
 
 /// A record of [`NameTally`]'s order that holds no name.
 pub(crate) const NO_NAME: u32 = u32::MAX;
@@ -147,7 +154,12 @@ impl NameTally {
     /// An empty tally that also keeps which spelling each record holds, in input order:
     /// every record is counted with [`NameTally::add_record`].
     pub fn keeping_order() -> Self {
-        NameTally { order: Some(Vec::new()), ..NameTally::default() }
+        NameTally::keeping_order_of(ORDER_KEPT_RECORDS)
+    }
+
+    /// [`NameTally::keeping_order`] for the first `limit` records.
+    fn keeping_order_of(limit: usize) -> Self {
+        NameTally { order: Some(Vec::new()), order_limit: limit, ..NameTally::default() }
     }
 
     /// Counts one record holding `name`.
@@ -162,7 +174,7 @@ impl NameTally {
             Some(name) => self.slot_counted(name, 1),
             None => NO_NAME,
         };
-        if let Some(order) = &mut self.order {
+        if let Some(order) = self.order.as_mut().filter(|order| order.len() < self.order_limit) {
             order.push(slot);
         }
     }
@@ -242,4 +254,24 @@ impl NameTally {
 pub fn cluster_id(centre_key: &str) -> String {
     let hash = blake3::hash(centre_key.as_bytes());
     format!("new:{}", &hash.to_hex()[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_keeps_the_order_of_its_first_records_only() {
+        let mut tally = NameTally::keeping_order_of(3);
+        for name in [Some("b"), Some("a"), None, Some("b"), Some("c"), Some("a")] {
+            tally.add_record(name);
+        }
+        assert_eq!(tally.records(), 5);
+        let (texts, counts, order) = tally.into_sorted();
+        assert_eq!(texts.iter().map(AsRef::as_ref).collect::<Vec<&str>>(), ["a", "b", "c"]);
+        assert_eq!(counts, [2, 2, 1]);
+        // The first three records (b, a, no name) by their index among the sorted
+        // spellings; the later ones are left for pass 2 to find by their text.
+        assert_eq!(order, [1, 0, NO_NAME]);
+    }
 }
