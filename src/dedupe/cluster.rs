@@ -442,39 +442,9 @@ fn bridge_part(
     part: &[u32],
     members: &mut [Vec<u32>],
 ) {
-    let mut links: Vec<(f64, u32, u32)> = Vec::new();
-    for &a in part {
-        let list = &graph.neighbours[a as usize];
-        links.extend(list.iter().filter(|&&(b, score)| a < b && score >= config.bridge_link).map(|&(b, s)| (s, a, b)));
-    }
-    if links.is_empty() {
-        return;
-    }
-    links.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    // Each node's group, by position in the part.
-    let mut group_of = vec![0u32; part.len()];
-    for (group, list) in members.iter().enumerate() {
-        for &member in list {
-            group_of[parts.position[member as usize] as usize] = group as u32;
-        }
-    }
-    for (_, a, b) in links {
-        let group_a = group_of[parts.position[a as usize] as usize];
-        let group_b = group_of[parts.position[b as usize] as usize];
-        if group_a == group_b {
-            continue;
-        }
-        let (left, right) = (&members[group_a as usize], &members[group_b as usize]);
-        if !no_pair_below(matcher, nodes, texts, graph, left, right, config.bridge_floor) {
-            continue;
-        }
-        let (kept, absorbed) = (group_a.min(group_b), group_a.max(group_b));
-        let moved = std::mem::take(&mut members[absorbed as usize]);
-        for &member in &moved {
-            group_of[parts.position[member as usize] as usize] = kept;
-        }
-        members[kept as usize].extend(moved);
-    }
+    let links = strong_links(graph, part.iter().copied(), config.bridge_link);
+    let position = |node: u32| parts.position[node as usize] as usize;
+    join_bridged(matcher, nodes, texts, graph, config, links, position, members);
 }
 
 /// How many pairs the graph lacks may be scored directly to check one bridge: joining
@@ -495,35 +465,62 @@ fn bridge(
     config: &DedupeConfig,
     groups: &mut [Group],
 ) {
-    let mut group_of = vec![0u32; nodes.len()];
-    for (index, group) in groups.iter().enumerate() {
-        for &member in &group.members {
-            group_of[member as usize] = index as u32;
-        }
-    }
-    for (_, a, b) in strong_links(graph, config.bridge_link) {
-        let (group_a, group_b) = (group_of[a as usize], group_of[b as usize]);
-        if group_a == group_b {
-            continue;
-        }
-        let (members_a, members_b) = (&groups[group_a as usize].members, &groups[group_b as usize].members);
-        if !no_pair_below(matcher, nodes, texts, graph, members_a, members_b, config.bridge_floor) {
-            continue;
-        }
-        let (kept, absorbed) = (group_a.min(group_b), group_a.max(group_b));
-        let moved = std::mem::take(&mut groups[absorbed as usize].members);
-        for &member in &moved {
-            group_of[member as usize] = kept;
-        }
-        groups[kept as usize].members.extend(moved);
+    let links = strong_links(graph, 0..nodes.len() as u32, config.bridge_link);
+    let mut members: Vec<Vec<u32>> = groups.iter_mut().map(|group| std::mem::take(&mut group.members)).collect();
+    join_bridged(matcher, nodes, texts, graph, config, links, |node| node as usize, &mut members);
+    for (group, members) in groups.iter_mut().zip(members) {
+        group.members = members;
     }
 }
 
-/// The graph's pairs scoring at least `link`, strongest first, then by node.
-fn strong_links(graph: &Graph, link: f64) -> Vec<(f64, u32, u32)> {
+/// Joins clusters along `links` (strongest first), each time no pair across the two
+/// scores below the bridge floor. `members[i]` is the cluster kept by the node at
+/// position `i` (empty when merged away), a node's position given by `position`; the
+/// cluster with the lower position keeps both.
+#[allow(clippy::too_many_arguments)]
+fn join_bridged(
+    matcher: &Matcher,
+    nodes: &[Node],
+    texts: &[Box<str>],
+    graph: &Graph,
+    config: &DedupeConfig,
+    links: Vec<(f64, u32, u32)>,
+    position: impl Fn(u32) -> usize,
+    members: &mut [Vec<u32>],
+) {
+    if links.is_empty() {
+        return;
+    }
+    let mut group_of = vec![0u32; members.len()];
+    for (group, list) in members.iter().enumerate() {
+        for &member in list {
+            group_of[position(member)] = group as u32;
+        }
+    }
+    for (_, a, b) in links {
+        let (group_a, group_b) = (group_of[position(a)], group_of[position(b)]);
+        if group_a == group_b {
+            continue;
+        }
+        let (left, right) = (&members[group_a as usize], &members[group_b as usize]);
+        if !no_pair_below(matcher, nodes, texts, graph, left, right, config.bridge_floor) {
+            continue;
+        }
+        let (kept, absorbed) = (group_a.min(group_b), group_a.max(group_b));
+        let moved = std::mem::take(&mut members[absorbed as usize]);
+        for &member in &moved {
+            group_of[position(member)] = kept;
+        }
+        members[kept as usize].extend(moved);
+    }
+}
+
+/// The graph's pairs scoring at least `link` from `from` to a later node, strongest
+/// first, then by node.
+fn strong_links(graph: &Graph, from: impl Iterator<Item = u32>, link: f64) -> Vec<(f64, u32, u32)> {
     let mut links: Vec<(f64, u32, u32)> = Vec::new();
-    for (a, list) in graph.neighbours.iter().enumerate() {
-        let a = a as u32;
+    for a in from {
+        let list = &graph.neighbours[a as usize];
         links.extend(list.iter().filter(|&&(b, score)| a < b && score >= link).map(|&(b, score)| (score, a, b)));
     }
     links.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
