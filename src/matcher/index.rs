@@ -109,9 +109,7 @@ impl PreparedName {
             surname_words,
         }
     }
-}
 
-impl PreparedName {
     /// The parts looked up by key, and those of the vocabulary and names.
     fn into_parts(self) -> (NameKeys, NameWords) {
         let PreparedName {
