@@ -311,6 +311,47 @@ fn the_same_names_in_any_order_get_the_same_labels_from_the_library() {
     assert_eq!(run(&[0, 1, 2, 3, 4]), run(&[2, 4, 0, 3, 1]));
 }
 
+/// Every name of our accuracy fixture (its table's names and aliases and its queries:
+/// a few hundred people, companies and groups, in several scripts): enough variants of
+/// enough entities for clustering to form many separate parts of the graph.
+fn accuracy_fixture_names() -> Vec<String> {
+    let lines = |file: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/accuracy").join(file);
+        let text = std::fs::read_to_string(path).expect("the accuracy fixture is in the repository");
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect::<Vec<Value>>()
+    };
+    let mut names = Vec::new();
+    for entity in lines("entities.jsonl") {
+        names.extend(entity["name"].as_str().map(str::to_string));
+        let aliases = entity["aliases"].as_array().into_iter().flatten();
+        names.extend(aliases.filter_map(Value::as_str).map(str::to_string));
+    }
+    names.extend(lines("queries.jsonl").iter().filter_map(|query| query["query"].as_str().map(str::to_string)));
+    names
+}
+
+#[test]
+fn labels_do_not_depend_on_how_many_threads_cluster_them() {
+    // Clustering merges the graph's parts on all cores at once; the clusters must be the
+    // ones a single thread makes.
+    let names = accuracy_fixture_names();
+    assert!(names.len() > 400, "{} names", names.len());
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
+        let mut tally = NameTally::new();
+        names.iter().for_each(|name| tally.add(name));
+        let labels = pool.install(|| dedupe::dedupe(&matcher_without_table(), tally, &DedupeConfig::default(), &()));
+        names.iter().map(|n| format!("{:?}", labels.verdict(n))).collect::<Vec<_>>()
+    };
+    let alone = run(1);
+    let clustered = alone.iter().filter(|label| label.contains("Clustered")).count();
+    assert!(clustered >= 20, "only {clustered} names clustered: the test would prove little");
+    assert_eq!(alone, run(4));
+}
+
 #[test]
 fn bad_csv_records_come_back_as_errors_with_reasons() {
     let input = fixture("bad.csv");
