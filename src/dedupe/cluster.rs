@@ -309,17 +309,17 @@ fn average_link(
             members
         })
         .collect();
-    let mut groups: Vec<Group> =
-        (0..nodes.len()).map(|i| Group { members: vec![i as u32], links: Vec::new(), version: 0 }).collect();
+    // Each node's cluster, by node id (empty when merged into another).
+    let mut clusters: Vec<Vec<u32>> = (0..nodes.len() as u32).map(|node| vec![node]).collect();
     for (part, members) in parts.nodes.iter().zip(merged) {
         for (&node, members) in part.iter().zip(members) {
-            groups[node as usize].members = members;
+            clusters[node as usize] = members;
         }
     }
     if !bridged_in_parts {
-        bridge(matcher, nodes, texts, graph, config, &mut groups);
+        bridge(matcher, nodes, texts, graph, config, &mut clusters);
     }
-    clustering_from_groups(matcher, nodes, texts, graph, groups)
+    clustering_from_groups(matcher, nodes, texts, graph, clusters)
 }
 
 /// The nodes linked, directly or through others, by pairs that may lead to a merge.
@@ -463,14 +463,10 @@ fn bridge(
     texts: &[Box<str>],
     graph: &Graph,
     config: &DedupeConfig,
-    groups: &mut [Group],
+    clusters: &mut [Vec<u32>],
 ) {
     let links = strong_links(graph, 0..nodes.len() as u32, config.bridge_link);
-    let mut members: Vec<Vec<u32>> = groups.iter_mut().map(|group| std::mem::take(&mut group.members)).collect();
-    join_bridged(matcher, nodes, texts, graph, config, links, |node| node as usize, &mut members);
-    for (group, members) in groups.iter_mut().zip(members) {
-        group.members = members;
-    }
+    join_bridged(matcher, nodes, texts, graph, config, links, |node| node as usize, clusters);
 }
 
 /// Joins clusters along `links` (strongest first), each time no pair across the two
@@ -636,21 +632,22 @@ fn add_link(links: &mut Vec<(u32, f64)>, other: u32, sum: f64) {
     }
 }
 
-/// Each group becomes a cluster whose centre is its member with the most records (then
-/// the most links inside the cluster, then the first key); members score against it.
+/// Each group of members (empty ones skipped) becomes a cluster whose centre is its
+/// member with the most records (then the most links inside the cluster, then the first
+/// key); members score against it.
 fn clustering_from_groups(
     matcher: &Matcher,
     nodes: &[Node],
     texts: &[Box<str>],
     graph: &Graph,
-    groups: Vec<Group>,
+    groups: Vec<Vec<u32>>,
 ) -> Clustering {
     // Each cluster is made on its own (on all cores), then numbered in group order.
     let clusters: Vec<(Cluster, Vec<f64>)> = groups
         .into_par_iter()
         .with_min_len(256)
-        .filter(|g| !g.members.is_empty())
-        .map(|group| cluster_of_group(matcher, nodes, texts, graph, &group.members))
+        .filter(|members| !members.is_empty())
+        .map(|members| cluster_of_group(matcher, nodes, texts, graph, &members))
         .collect();
     let mut placement: Vec<(u32, f64)> = vec![(0, 0.0); nodes.len()];
     for (cluster_index, (cluster, scores)) in clusters.iter().enumerate() {
