@@ -20,8 +20,8 @@ pub fn fold_letters(text: &str) -> String {
 fn fold_letter(c: char) -> Option<char> {
     Some(match c {
         'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
-        'ؤ' => 'و',
-        'ئ' | 'ى' | 'ی' | 'ې' | 'ێ' | 'ے' | 'ۓ' => 'ي',
+        'ؤ' | 'ۆ' | 'ۇ' | 'ۈ' => 'و',
+        'ئ' | 'ى' | 'ی' | 'ې' | 'ێ' | 'ۍ' | 'ے' | 'ۓ' => 'ي',
         'ة' | 'ۀ' | 'ہ' | 'ھ' | 'ە' | 'ۂ' | 'ۃ' => 'ه',
         'ک' | 'ڪ' | 'ګ' => 'ك',
         'ء' => return None,
@@ -115,6 +115,18 @@ fn letter(c: char) -> &'static str {
         'ڈ' => "d",
         'ڑ' => "r",
         'ں' => "n",
+        // Pashto, as the UN and US lists romanize it (ځدران is Zadran, ښ the sh of
+        // Pashtun), and the Kurdish and Uyghur letters that add a consonant.
+        'ځ' => "z",
+        'څ' => "s",
+        'ښ' => "sh",
+        'ږ' => "zh",
+        'ډ' => "d",
+        'ټ' => "t",
+        'ړ' | 'ڕ' => "r",
+        'ڼ' => "n",
+        'ڵ' => "l",
+        'ۋ' => "v",
         _ => "",
     }
 }
@@ -129,6 +141,7 @@ mod tests {
         assert_eq!(fold_letters("مصطفى"), "مصطفي");
         assert_eq!(fold_letters("کابل"), "كابل");
         assert_eq!(fold_letters("٢٠١٤"), "2014");
+        assert_eq!(fold_letters("کوردۆ"), "كوردو");
     }
 
     #[test]
@@ -148,5 +161,7 @@ mod tests {
         assert_eq!(romanize_word("الله"), "allah");
         assert_eq!(romanize_word("طه"), "tH");
         assert_eq!(romanize_word("الازهر"), "al azhr");
+        assert_eq!(romanize_word("ځدران"), "zdran");
+        assert_eq!(romanize_word("پښتون"), "pshtun");
     }
 }
