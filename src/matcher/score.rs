@@ -59,6 +59,9 @@ pub enum Rule {
     Prefix,
     /// An initial against a word starting with it.
     Initial,
+    /// One word is the initials of several words of the other (MSP / Manufacturing,
+    /// Support and Procurement).
+    Initials,
 }
 
 impl Rule {
@@ -76,6 +79,7 @@ impl Rule {
             Rule::Plural => "plural",
             Rule::Prefix => "prefix",
             Rule::Initial => "initial",
+            Rule::Initials => "initials",
         }
     }
 }
@@ -111,10 +115,16 @@ impl WordPair {
     fn joined(query: usize, name: usize, query_span: u8, name_span: u8) -> Self {
         WordPair { query, name, similarity: JOINED_SIMILARITY, rule: Rule::Joined, query_span, name_span }
     }
+
+    fn initials(query: usize, name: usize, query_span: u8, name_span: u8) -> Self {
+        WordPair { query, name, similarity: INITIALS_SIMILARITY, rule: Rule::Initials, query_span, name_span }
+    }
 }
 
 /// Words joined are the word, but a writer who split it may have meant two.
 const JOINED_SIMILARITY: f32 = 0.95;
+/// Initials stand for the words, but other words share them.
+const INITIALS_SIMILARITY: f32 = 0.9;
 
 /// Which words of each side found a partner: the words the pairs cover. The alignment
 /// marks them as it pairs, and every factor of the score reads the same marks.
@@ -393,7 +403,7 @@ fn meets_nearly(query: &WordView<'_>, similarity: Option<(f32, Rule)>) -> bool {
         // Two consonants across scripts are too little: "City" meets الكويت (kt).
         Rule::Consonants => query.skeleton.len() >= 3,
         Rule::Skeleton | Rule::Edit | Rule::Syllable => similarity >= 0.9,
-        Rule::Joined | Rule::Prefix | Rule::Initial => false,
+        Rule::Joined | Rule::Prefix | Rule::Initial | Rule::Initials => false,
     })
 }
 
@@ -512,6 +522,10 @@ pub fn align_with(
     // the costly step (it folds every adjacent pair).
     if query_used.contains(&false) && name_used.contains(&false) {
         joined_pairs(query, name, query_used, name_used, joins, pairs);
+    }
+    // People's names are not abbreviated to their initials in one word.
+    if !person && query_used.contains(&false) && name_used.contains(&false) {
+        initials_pairs(query, name, query_used, name_used, pairs);
     }
     // Short forms last: "Gold" starts "Goldmines", but "Gold Mines" joined is the word.
     if short_forms {
@@ -645,6 +659,110 @@ fn join_run_to_one(
             found(i, j);
         }
     }
+}
+
+/// "MSP Kala Naft" against "Manufacturing, Support and Procurement Kala Naft", "MIC NPO
+/// Mashinostroyenia" against "Military Industrial Corporation NPO Mashinostroyenia": a
+/// word of one side that is the initials of a run of the other's words, in order (stop
+/// words inside the run are part of it but give no letter).
+fn initials_pairs(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    query_used: &mut [bool],
+    name_used: &mut [bool],
+    pairs: &mut Vec<WordPair>,
+) {
+    initials_of_runs(query, name, query_used, name_used, |i, j, span| {
+        pairs.push(WordPair::initials(i, j, 1, span));
+    });
+    initials_of_runs(name, query, name_used, query_used, |i, j, span| {
+        pairs.push(WordPair::initials(j, i, span, 1));
+    });
+}
+
+/// Fewest letters a word needs to be taken for initials: two-letter words are
+/// particles and legal forms far more often (al, de, SA).
+const INITIALS_MIN_LETTERS: usize = 3;
+/// Most letters: longer words are words.
+const INITIALS_MAX_LETTERS: usize = 6;
+
+/// Calls `found` with (i, j, span) where word i of `short` is the initials of the `span`
+/// words of `long` from j on; both marked paired.
+fn initials_of_runs(
+    short: &[WordView<'_>],
+    long: &[WordView<'_>],
+    short_used: &mut [bool],
+    long_used: &mut [bool],
+    mut found: impl FnMut(usize, usize, u8),
+) {
+    // Initials need as many free words to stand for: most names have too few left, and
+    // this spares trying every run.
+    let free = long_used.iter().filter(|used| !**used).count();
+    for (i, word) in short.iter().enumerate() {
+        let letters = word.folded.as_bytes();
+        if short_used[i]
+            || !(INITIALS_MIN_LETTERS..=INITIALS_MAX_LETTERS.min(free)).contains(&letters.len())
+            || !matches!(word.class, WordClass::Content)
+            || word.abjad
+            || !letters.iter().all(u8::is_ascii_lowercase)
+        {
+            continue;
+        }
+        let found_run = (0..long.len()).find_map(|start| run_with_initials(long, long_used, start, letters));
+        if let Some((start, span)) = found_run {
+            short_used[i] = true;
+            long_used[start..start + span].iter_mut().for_each(|used| *used = true);
+            found(i, start, span as u8);
+        }
+    }
+}
+
+/// The run of `words` from `start` whose words of substance give `letters` as initials,
+/// stop words between them skipped: (start, length).
+fn run_with_initials(words: &[WordView<'_>], used: &[bool], start: usize, letters: &[u8]) -> Option<(usize, usize)> {
+    let mut next = 0;
+    for (offset, word) in words[start..].iter().enumerate() {
+        let at = start + offset;
+        if used[at] || word.abjad || word.numeral {
+            return None;
+        }
+        if word.class == WordClass::Stop {
+            // A run starts and ends on a word that gives a letter.
+            if next == 0 {
+                return None;
+            }
+            continue;
+        }
+        if !initial_stands_for(letters[next], word.folded) {
+            return None;
+        }
+        next += 1;
+        if next == letters.len() {
+            return Some((start, offset + 1));
+        }
+    }
+    None
+}
+
+/// Whether an initial (folded as an acronym's letters are) stands for a folded word. The
+/// word's own first letter may have been folded from a pair (Chemical is "shimikal",
+/// Khalij "halij", Thomas "sumas", Phoenix "fuiniks"), and the initial's vowel folded.
+fn initial_stands_for(initial: u8, word: &str) -> bool {
+    let Some(&first) = word.as_bytes().first() else {
+        return false;
+    };
+    first == initial
+        || match initial {
+            b'k' => word.starts_with("sh") || first == b'h',
+            b't' => first == b's',
+            b'p' => first == b'f',
+            b'd' | b'z' => first == b'j',
+            b'w' => first == b'v',
+            b'e' | b'y' => first == b'i',
+            b'o' => first == b'u',
+            b'x' => first == b'k',
+            _ => false,
+        }
 }
 
 fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paired: &Paired<'_>) -> f32 {
@@ -1127,6 +1245,27 @@ mod tests {
         // Three long words are three words, not syllables.
         let mut slots = [""; JOINED_SPAN_MAX];
         assert!(joinable_run(&mut slots, ["trading", "shipping", "agency"].into_iter()).is_none());
+    }
+
+    #[test]
+    fn a_word_of_initials_pairs_with_the_words_it_abbreviates() {
+        let (query, name) =
+            (words("MSP Kala Naft Tehran"), words("Manufacturing, Support and Procurement Kala Naft Tehran"));
+        let alignment = align(&views(&query), &views(&name), false);
+        assert!(
+            alignment.pairs.iter().any(|p| p.rule == Rule::Initials && p.query_span == 1 && p.name_span == 4),
+            "{:?}",
+            alignment.pairs
+        );
+        assert!(alignment.score > 0.85, "{}", alignment.score);
+        // Either side may hold the initials; a folded first letter still stands for its
+        // initial (Corporation is "kurp", Chemical "shimikal").
+        assert!(score("Military Industrial Corporation NPO Mashinostroyenia", "MIC NPO Mashinostroyenia") > 0.85);
+        assert!(score("KCC Trading", "Korea Chemical Corporation Trading") > 0.85);
+        // Initials out of order are other words; a person's names are not abbreviated.
+        assert!(score("SMP Kala Naft Tehran", "Manufacturing Support Procurement Kala Naft Tehran") < 0.75);
+        let (query, name) = (words("Ali Mohammed Kony"), words("AMK"));
+        assert!(align(&views(&query), &views(&name), true).pairs.iter().all(|p| p.rule != Rule::Initials));
     }
 
     #[test]

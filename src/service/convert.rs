@@ -231,5 +231,6 @@ fn rule(rule: Rule) -> proto::Rule {
         Rule::Plural => proto::Rule::Plural,
         Rule::Prefix => proto::Rule::Prefix,
         Rule::Initial => proto::Rule::Initial,
+        Rule::Initials => proto::Rule::Initials,
     }
 }
