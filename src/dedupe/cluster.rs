@@ -1,7 +1,8 @@
 //! Clustering unknown names: nodes (one per strict key) in, clusters out.
 //!
 //! 1. **Blocking by the index**: the nodes' representative spellings become a throwaway
-//!    alias table (one entity per node), indexed by a [`Matcher`] with the default
+//!    alias table (one entity per node; a person when written "FAMILY, Given", so the
+//!    scorer's rules for people's names apply), indexed by a [`Matcher`] with the default
 //!    configuration; each node asks [`Matcher::similar`] for its `k` best-scored
 //!    neighbours (through [`Matcher::similar_with_lookalikes`]: the same answers, with
 //!    each word's look-alikes found once for all nodes). Only those pairs are ever
@@ -124,7 +125,11 @@ fn node_matcher(
         .enumerate()
         .map(|(index, node)| Entity {
             id: index.to_string(),
-            kind: EntityType::Other,
+            // Unknown names have no type; one written as a person's is scored as one.
+            kind: match analyses.get(index) {
+                Some(Some(analyzed)) if analyzed.written_as_person() => EntityType::Person,
+                _ => EntityType::Other,
+            },
             name: Name::plain(texts[node.representative as usize].as_ref(), Location::line(String::new(), 0)),
             aliases: Vec::new(),
             wikidata: None,

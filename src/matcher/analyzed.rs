@@ -12,6 +12,7 @@
 use std::hash::{Hash, Hasher};
 
 use super::index::surname_words;
+use super::words::{class_of_folded, WordClass};
 use super::{Matcher, QueryError};
 use crate::aliases::MAX_NAME_CHARS;
 use crate::normalize::{self, Analyzed};
@@ -33,6 +34,13 @@ impl AnalyzedName {
     /// The strict key (`normalize::normalize` of the name).
     pub fn strict_key(&self) -> &str {
         &self.analyzed.strict
+    }
+
+    /// Whether the name is written as lists write people's ("FAMILY, Given") and holds
+    /// no legal form ("TAATTA, AO" is a bank): how a name of no known type is taken for
+    /// a person's, so that the rules for people's names apply to it.
+    pub fn written_as_person(&self) -> bool {
+        self.surname_words > 0 && !self.analyzed.folded.iter().any(|word| class_of_folded(word) == WordClass::LegalForm)
     }
 }
 
@@ -131,5 +139,15 @@ mod tests {
         assert!(shared >= 2);
         let comma = AnalyzedName::new("DUHOPEL, Duhal").expect("analyses");
         assert_ne!(comma, AnalyzedName::new("Duhopel Duhal").expect("analyses"));
+    }
+
+    #[test]
+    fn a_family_name_written_first_without_a_legal_form_is_a_persons() {
+        let person = |name: &str| AnalyzedName::new(name).expect("analyses").written_as_person();
+        assert!(person("DUHOPEL, Duhal"));
+        assert!(person("AL-ASHQAR, 'Abdallah Jihad Musa"));
+        assert!(!person("Duhopel Duhal"), "no comma: the type is unknown");
+        assert!(!person("KAHAL RUSFENGA LOGISTICS, GMBH"), "a legal form names a company");
+        assert!(!person("Kahal Rusfenga, Logistics, Ltd"), "more than one comma");
     }
 }
