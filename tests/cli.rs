@@ -322,6 +322,20 @@ fn compare_reads_json_pairs() {
 }
 
 #[test]
+fn compare_without_a_type_reads_a_name_written_family_first_as_a_persons() {
+    let pair = |kind: &str| {
+        let kind = if kind.is_empty() { String::new() } else { format!(", \"type\": \"{kind}\"") };
+        format!("{{\"left\": \"DUHOPEL, Duhal\", \"right\": \"DUHOPEL, Duhal Kemar Ostin\"{kind}}}\n")
+    };
+    let score =
+        |kind: &str| json_lines(&run(&["compare", "--jsonl"], &pair(kind)))[0]["score"].as_f64().expect("score");
+    // Dropped middle names are how one person's name is shortened.
+    assert_eq!(score(""), score("person"));
+    assert!(score("") > score("organization"), "{} / {}", score(""), score("organization"));
+    assert_eq!(json_lines(&run(&["compare", "--jsonl"], &pair("")))[0]["match"], true);
+}
+
+#[test]
 fn compare_threshold_decides_match() {
     let pair = "Hafez al-Assad\tBashar al-Assad\n";
     let default = json_lines(&run(&["compare"], pair));

@@ -241,8 +241,13 @@ impl Matcher {
         let (left_name, right_name) = (AnalyzedName::new(left)?, AnalyzedName::new(right)?);
         let method_if_equal = if left.trim() == right.trim() { Method::Exact } else { Method::Normalized };
         let strict_equal = left_name.strict_key() == right_name.strict_key();
+        // Without a type, a name written as a person's says what the pair is.
+        let person = match kind {
+            Some(kind) => kind == EntityType::Person,
+            None => left_name.written_as_person() || right_name.written_as_person(),
+        };
         let (left, right) = (self.prepare(left_name), self.prepare(right_name));
-        let alignment = align(&left.views(), &right.views(), kind == Some(EntityType::Person));
+        let alignment = align(&left.views(), &right.views(), person);
         let mut explanation = Explanation {
             query_key: left.analyzed.strict.clone(),
             query_words: left.folded.clone(),
