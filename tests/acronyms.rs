@@ -33,6 +33,18 @@ fn a_name_that_is_its_own_initials_does_not_read_its_word_as_an_acronym() {
 }
 
 #[test]
+fn a_word_held_only_as_a_whole_name_is_still_an_acronym() {
+    // MDF is a name of its own (a record label, say) and the initials of Maravan Defence
+    // Force: both are candidates, and the exact spelling wins.
+    let matcher = matcher();
+    let similar: Vec<String> =
+        matcher.similar("MDF", 5).expect("a valid name").into_iter().map(|c| c.entity_id).collect();
+    assert!(similar.contains(&"o:mdf".to_string()) && similar.contains(&"o:mdf-records".to_string()), "{similar:?}");
+    let (outcome, id, method) = answer(&matcher, "MDF");
+    assert_eq!((outcome, id.as_deref(), method), (Outcome::Matched, Some("o:mdf-records"), Some(Method::Exact)));
+}
+
+#[test]
 fn an_acronym_with_the_names_legal_form_matches_and_with_another_does_not() {
     let matcher = matcher();
     let (outcome, id, _) = answer(&matcher, "AGW FZE");

@@ -573,14 +573,16 @@ impl Matcher {
     }
 
     /// Names whose derived acronym the query is ("ISIL", "PCC FZE", "S.M.G.").
-    /// A word that the table holds as a word is read as that word, not as an acronym,
-    /// unless the entity holding the word also holds another name it is the initials of:
-    /// the two then agree (PLF, "PLF-Abu Abbas" and "Palestine Liberation Front").
+    /// A word that the table holds as a word of a longer name is read as that word, not
+    /// as an acronym, unless the entity holding the word also holds another name it is
+    /// the initials of: the two then agree (PLF, "PLF-Abu Abbas" and "Palestine
+    /// Liberation Front"). A word held only as a whole name ("BLA" alone) is the acronym
+    /// written alone, and still read as one.
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
         let Some(acronym) = query_acronym(prepared) else {
             return Vec::new();
         };
-        if let Some(word) = self.index.lookup_word(&acronym) {
+        if let Some(word) = self.index.lookup_word(&acronym).filter(|&word| self.held_in_longer_names(word)) {
             let Some(initials_of) = self.index.acronyms.get(acronym.as_str()) else {
                 return Vec::new();
             };
@@ -594,6 +596,12 @@ impl Matcher {
             None if acronym.len() <= SYLLABLE_ACRONYM_LETTERS => self.syllable_acronym_hits(&acronym),
             None => Vec::new(),
         }
+    }
+
+    /// Whether some name holding the word has other words too.
+    fn held_in_longer_names(&self, word: u32) -> bool {
+        let postings = &self.index.words[word as usize].postings;
+        postings.iter().any(|&id| self.index.words_of(&self.index.names[id as usize]).len() > 1)
     }
 
     /// Names a one-word query blends: a head that begins a word of substance and a tail
