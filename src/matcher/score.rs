@@ -55,6 +55,8 @@ pub enum Rule {
     Syllable,
     /// One word and its plural (Pearl / Pearls).
     Plural,
+    /// One word derived from the other by a suffix (Charity / Charitable).
+    Derived,
     /// A short form that starts the other word (Rafa / Rafael, Tropic / Tropicana).
     Prefix,
     /// An initial against a word starting with it.
@@ -77,6 +79,7 @@ impl Rule {
             Rule::Edit => "edit",
             Rule::Syllable => "syllable",
             Rule::Plural => "plural",
+            Rule::Derived => "derived",
             Rule::Prefix => "prefix",
             Rule::Initial => "initial",
             Rule::Initials => "initials",
@@ -166,6 +169,9 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
     let abjad = a.abjad || b.abjad;
     if !abjad && plural_of(a.folded, b.folded) {
         return Some((PLURAL_SIMILARITY, Rule::Plural));
+    }
+    if !abjad && derived_from_one_stem(a.folded, b.folded) {
+        return Some((DERIVED_SIMILARITY, Rule::Derived));
     }
     if !abjad && same_syllable_but_voicing(a.folded, b.folded) {
         return Some((SYLLABLE_SIMILARITY, Rule::Syllable));
@@ -302,6 +308,43 @@ fn plural_of(a: &str, b: &str) -> bool {
         && short.as_bytes().last().is_some_and(|&last| !fold::is_vowel(last) && last != b's')
 }
 
+/// Two forms of one English word, a stem with different suffixes (Charity / Charitable,
+/// Managing / Management, Trade / Trading, Industry / Industrial), as folded. Both
+/// suffixes must be there: a name and the name with an ending (Hasan / Hasani, Brown /
+/// Browning) are often two names.
+fn derived_from_one_stem(a: &str, b: &str) -> bool {
+    let (a_bytes, b_bytes) = (a.as_bytes(), b.as_bytes());
+    // Most pairs differ within the stem: its first letters say so cheaply.
+    if a_bytes.len() <= DERIVED_STEM_LETTERS
+        || b_bytes.len() <= DERIVED_STEM_LETTERS
+        || a_bytes[..DERIVED_STEM_LETTERS] != b_bytes[..DERIVED_STEM_LETTERS]
+    {
+        return false;
+    }
+    let shared = a_bytes.iter().zip(b_bytes).take_while(|(x, y)| x == y).count();
+    // A suffix may begin with the letter the stem's last one folded to (the i of
+    // Charit-y and Charit-able): try the stem one letter shorter too.
+    [shared, shared - 1].into_iter().any(|stem| {
+        // Words of other scripts stay unfolded: a stem may end inside a letter there.
+        let (Some(a_suffix), Some(b_suffix)) = (a.get(stem..), b.get(stem..)) else {
+            return false;
+        };
+        stem >= DERIVED_STEM_LETTERS
+            && a_suffix != b_suffix
+            && DERIVATION_SUFFIXES.contains(&a_suffix)
+            && DERIVATION_SUFFIXES.contains(&b_suffix)
+    })
+}
+
+/// English suffixes of organisations' words, folded (y and e fold to i, c to k, o to u):
+/// -y/-e, -able, -ing, -ment, -er(s), -al, -ial, -ic(s), -ies, -ion, -ive.
+const DERIVATION_SUFFIXES: &[&str] =
+    &["i", "abli", "ing", "imint", "ir", "irs", "al", "ial", "ik", "iks", "is", "iun", "iv", "ivi"];
+/// The letters two derived words must share first.
+const DERIVED_STEM_LETTERS: usize = 5;
+/// Another form of a word names the same thing, a little less surely than its plural.
+const DERIVED_SIMILARITY: f32 = 0.9;
+
 /// The shortest singular the plural rule reads.
 const PLURAL_MIN_LETTERS: usize = 4;
 /// The similarity of a word and its plural: as good as equal.
@@ -399,7 +442,7 @@ const COVERED_MIN_WORDS: usize = 2;
 /// word's with a name word.
 fn meets_nearly(query: &WordView<'_>, similarity: Option<(f32, Rule)>) -> bool {
     similarity.is_some_and(|(similarity, rule)| match rule {
-        Rule::Equal | Rule::Equivalent | Rule::Article | Rule::Plural => true,
+        Rule::Equal | Rule::Equivalent | Rule::Article | Rule::Plural | Rule::Derived => true,
         // Two consonants across scripts are too little: "City" meets الكويت (kt).
         Rule::Consonants => query.skeleton.len() >= 3,
         Rule::Skeleton | Rule::Edit | Rule::Syllable => similarity >= 0.9,
@@ -1217,6 +1260,19 @@ mod tests {
         assert_ne!(rule("Hama", "Hamas"), Some(Rule::Plural));
         assert_ne!(rule("Pear", "Pearls"), Some(Rule::Plural));
         assert!(score("Royal Pearls Trading", "Royal Pearl Trading") > 0.95);
+    }
+
+    #[test]
+    fn two_forms_of_one_word_pair_but_a_name_and_its_ending_do_not() {
+        let rule = rule_of_pair;
+        assert_eq!(rule("Charity", "Charitable"), Some(Rule::Derived));
+        assert_eq!(rule("Managing", "Management"), Some(Rule::Derived));
+        assert_eq!(rule("Industry", "Industrial"), Some(Rule::Derived));
+        assert_eq!(rule("Economy", "Economic"), Some(Rule::Derived));
+        assert_ne!(rule("Hassan", "Hassani"), Some(Rule::Derived), "a nisba is another name");
+        assert_ne!(rule("Brown", "Browning"), Some(Rule::Derived), "one side without a suffix");
+        assert_ne!(rule("Дмитриев", "Дмитриевич"), Some(Rule::Derived), "only folded Latin words");
+        assert!(score("Sovtrans Managing Company", "Sovtrans Management Company") > 0.9);
     }
 
     #[test]

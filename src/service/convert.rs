@@ -232,5 +232,6 @@ fn rule(rule: Rule) -> proto::Rule {
         Rule::Prefix => proto::Rule::Prefix,
         Rule::Initial => proto::Rule::Initial,
         Rule::Initials => proto::Rule::Initials,
+        Rule::Derived => proto::Rule::Derived,
     }
 }
