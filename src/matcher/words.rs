@@ -297,6 +297,10 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["zakrytoe", "aktsionernoe", "obshchestvo"], "cjsc"),
     (&["publichnoe", "aktsionernoe", "obshchestvo"], "pjsc"),
     (&["publichnoye", "joint", "stock", "company"], "pjsc"),
+    // Since 2014 Russian law knows only public and non-public joint-stock companies:
+    // AO (aktsionernoe obshchestvo) is what used to be ZAO or OAO.
+    (&["aktsionernoe", "obshchestvo"], "jsc"),
+    (&["ao"], "jsc"),
     // Transliterated forms are the English ones: OOO is a limited liability company.
     (&["ooo"], "llc"),
     (&["tov"], "llc"),
@@ -454,6 +458,8 @@ mod tests {
         assert_eq!(canonical_legal_forms(&words("ooo romashka")), words("llc romashka"));
         assert_eq!(canonical_legal_forms(&words("acme limited liability company")), words("acme llc"));
         assert_eq!(canonical_legal_forms(&words("acme private jsc")), words("acme jsc"));
+        assert_eq!(canonical_legal_forms(&words("ao romashka")), words("jsc romashka"));
+        assert_eq!(canonical_legal_forms(&words("romashka aktsionernoye obshchestvo")), words("romashka jsc"));
         assert_eq!(canonical_legal_forms(&words("acme private joint stock company")), words("acme jsc"));
         assert_eq!(
             canonical_legal_forms(&words("obshchestvo s ogranichennoi otvetstvennostyu avia")),
