@@ -18,6 +18,7 @@
 //! known name differently from `resolve`, and never depends on the order of the input:
 //! the same names and counts give the same labels and cluster ids.
 
+mod chunks;
 pub mod cluster;
 mod label;
 pub mod records;

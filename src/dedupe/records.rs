@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::chunks::{chunk_reader, RecordChunk, RecordChunks};
 use super::{Dedupe, DedupeError, Label, MatchKind, NameTally, NameVerdict};
 
 /// The columns added to every CSV/TSV record, in order.
@@ -212,6 +213,49 @@ fn tally_csv<R: Read>(
     })
 }
 
+/// Chunks parsed at a time: enough for every core, while the next ones are cut.
+const CHUNKS_PER_BATCH: usize = 16;
+
+/// Up to [`CHUNKS_PER_BATCH`] chunks, and the input's error if it failed after them.
+fn next_chunks<R: Read>(chunks: &mut RecordChunks<R>) -> (Vec<RecordChunk>, Option<csv::Error>) {
+    let mut batch = Vec::with_capacity(CHUNKS_PER_BATCH);
+    while batch.len() < CHUNKS_PER_BATCH {
+        match chunks.next_chunk() {
+            Ok(Some(chunk)) => batch.push(chunk),
+            Ok(None) => break,
+            Err(error) => return (batch, Some(csv::Error::from(error))),
+        }
+    }
+    (batch, None)
+}
+
+/// The first chunks; the input's error when it failed before any.
+fn first_chunks<R: Read>(chunks: &mut RecordChunks<R>) -> Result<(Vec<RecordChunk>, Option<csv::Error>), csv::Error> {
+    match next_chunks(chunks) {
+        (batch, Some(error)) if batch.is_empty() => Err(error),
+        first => Ok(first),
+    }
+}
+
+/// The chunks after `batch`: none when it was the last (it came short, or with an error).
+fn next_chunks_after<R: Read>(
+    chunks: &mut RecordChunks<R>,
+    batch: &[RecordChunk],
+    failed: bool,
+) -> (Vec<RecordChunk>, Option<csv::Error>) {
+    if failed || batch.len() < CHUNKS_PER_BATCH {
+        return (Vec::new(), None);
+    }
+    next_chunks(chunks)
+}
+
+/// The input's header, read from its first chunk (empty when the input is).
+fn chunk_header(first: Option<&RecordChunk>, format: Format) -> Result<csv::ByteRecord, csv::Error> {
+    let empty = RecordChunk::default();
+    let mut reader = chunk_reader(csv_builder(format), first.unwrap_or(&empty));
+    Ok(reader.byte_headers()?.clone())
+}
+
 /// Pass 2: every record of `input`, written to `output` with its label.
 pub fn label_records<R: Read, W: Write>(
     input: R,
@@ -244,12 +288,14 @@ fn delimiter(format: Format) -> u8 {
 }
 
 fn csv_reader<R: Read>(input: R, format: Format) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .delimiter(delimiter(format))
-        .flexible(true)
-        .has_headers(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(input)
+    csv_builder(format).has_headers(true).buffer_capacity(1 << 20).from_reader(input)
+}
+
+/// How records of `format` are read: any number of fields each.
+fn csv_builder(format: Format) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder.delimiter(delimiter(format)).flexible(true);
+    builder
 }
 
 /// The position of `column` in the header (a UTF-8 byte-order mark is ignored).
@@ -276,12 +322,6 @@ fn csv_name<'r>(record: &'r csv::ByteRecord, index: usize, column: &str) -> Resu
     std::str::from_utf8(field).map_err(|e| format!("invalid UTF-8 in column `{column}`: {e}"))
 }
 
-/// Records read and labelled as one batch in pass 2: big enough that the threads labelling
-/// it in parallel each get thousands of records, small enough to stay a few MiB.
-const BATCH_RECORDS: usize = 16_384;
-/// Records one thread labels and serializes in one go.
-const CHUNK_RECORDS: usize = 2_048;
-
 fn label_csv<R: Read, W: Write>(
     input: R,
     mut output: W,
@@ -290,8 +330,9 @@ fn label_csv<R: Read, W: Write>(
     dedupe: &Dedupe,
     progress: &dyn Fn(u64),
 ) -> Result<Summary, DedupeError> {
-    let mut reader = csv_reader(input, format);
-    let header = reader.byte_headers()?.clone();
+    let mut chunks = RecordChunks::new(input, delimiter(format));
+    let (mut batch, mut failure) = first_chunks(&mut chunks)?;
+    let header = chunk_header(batch.first(), format)?;
     let index = column_index(&header, column)?;
     let mut out_header = header.clone();
     for added in ADDED_COLUMNS {
@@ -302,50 +343,37 @@ fn label_csv<R: Read, W: Write>(
     output.write_all(&header_writer.into_inner().map_err(|e| e.into_error())?)?;
     let labels = CsvLabels::new(dedupe, delimiter(format));
     let mut summary = Summary::default();
-    let mut spare = Vec::new();
     // The previous batch, labelled and not yet written.
     let mut unwritten: Option<Vec<(Vec<u8>, Summary)>> = None;
-    // The index of the batch's first record among all records read.
-    let mut first_record = 0;
-    let (mut batch, mut failure) = read_batch(&mut reader, &mut spare);
     loop {
-        // While the others label and serialize this batch, this thread writes the
-        // previous one, then parses the next (the CSV reader is sequential): writing
-        // after the labelling had ended left a core idle for as long (a gigabyte at
-        // 10 M records). The bytes are written in input order.
+        // While the pool parses, labels and serializes this batch of chunks, this thread
+        // writes the previous one, then cuts the next (finding where records end is
+        // sequential, parsing them is not). The bytes are written in input order.
         let (labelled, written, next) = std::thread::scope(|scope| {
             let labelling = scope.spawn(|| {
                 batch
-                    .par_chunks(CHUNK_RECORDS)
-                    .enumerate()
-                    .map(|(number, chunk)| {
-                        let first = first_record + number * CHUNK_RECORDS;
-                        label_csv_chunk(chunk, first, header.len(), index, column, dedupe, &labels)
-                    })
-                    .collect::<Vec<_>>()
+                    .par_iter()
+                    .map(|chunk| label_csv_chunk(chunk, format, header.len(), index, column, dedupe, &labels))
+                    .collect::<Result<Vec<_>, csv::Error>>()
             });
             let written = write_labelled(&mut output, unwritten.take(), &mut summary, progress);
-            let next = if written.is_ok() && failure.is_none() && batch.len() == BATCH_RECORDS {
-                read_batch(&mut reader, &mut spare)
-            } else {
-                (Vec::new(), None)
+            let next = match written {
+                Ok(()) => next_chunks_after(&mut chunks, &batch, failure.is_some()),
+                Err(_) => (Vec::new(), None),
             };
             (labelling.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), written, next)
         });
         written?;
-        unwritten = Some(labelled);
+        unwritten = Some(labelled?);
         if let Some(error) = failure {
             write_labelled(&mut output, unwritten, &mut summary, progress)?;
             output.flush()?;
             return Err(error.into());
         }
-        let (next_batch, next_failure) = next;
-        if next_batch.is_empty() && next_failure.is_none() {
-            break;
+        match next {
+            (next_batch, None) if next_batch.is_empty() => break,
+            (next_batch, next_failure) => (batch, failure) = (next_batch, next_failure),
         }
-        first_record += batch.len();
-        spare = std::mem::replace(&mut batch, next_batch);
-        failure = next_failure;
     }
     write_labelled(&mut output, unwritten, &mut summary, progress)?;
     output.flush()?;
@@ -367,63 +395,43 @@ fn write_labelled<W: Write>(
         output.write_all(&bytes)?;
         summary.merge(counts);
     }
-    report_every_batch(summary.records, progress);
+    progress(summary.records);
     Ok(())
-}
-
-/// Up to `BATCH_RECORDS` records, in `spare`'s buffers when it has some, and the
-/// reader's error if it failed after them (they are still labelled and written first).
-fn read_batch<R: Read>(
-    reader: &mut csv::Reader<R>,
-    spare: &mut Vec<csv::ByteRecord>,
-) -> (Vec<csv::ByteRecord>, Option<csv::Error>) {
-    let mut batch = std::mem::take(spare);
-    batch.resize_with(BATCH_RECORDS, csv::ByteRecord::new);
-    let mut filled = 0;
-    let mut failure = None;
-    while filled < BATCH_RECORDS {
-        match reader.read_byte_record(&mut batch[filled]) {
-            Ok(true) => filled += 1,
-            Ok(false) => break,
-            Err(error) => {
-                failure = Some(error);
-                break;
-            }
-        }
-    }
-    batch.truncate(filled);
-    (batch, failure)
 }
 
 fn csv_writer<W: Write>(output: W, format: Format) -> csv::Writer<W> {
     csv::WriterBuilder::new().delimiter(delimiter(format)).flexible(true).from_writer(output)
 }
 
-/// Labels and serializes a run of records; their counts are returned for the summary.
-/// A record's own fields are written as the `csv` writer would write them; the added
-/// ones are copied from the spelling's serialized label.
-/// `first` is the index of the chunk's first record among all records read.
+/// Parses, labels and serializes a chunk's records; their counts are returned for the
+/// summary. A record's own fields are written as the `csv` writer would write them; the
+/// added ones are copied from the spelling's serialized label.
 fn label_csv_chunk(
-    records: &[csv::ByteRecord],
-    first: usize,
+    chunk: &RecordChunk,
+    format: Format,
     columns: usize,
     index: usize,
     column: &str,
     dedupe: &Dedupe,
     labels: &CsvLabels,
-) -> (Vec<u8>, Summary) {
-    let mut out = Vec::with_capacity(records.len() * 128);
+) -> Result<(Vec<u8>, Summary), csv::Error> {
+    let mut reader = chunk_reader(csv_builder(format), chunk);
+    let mut record = csv::ByteRecord::new();
+    // Each record comes out with its label: about twice its size and more.
+    let mut out = Vec::with_capacity(chunk.bytes.len() * 3);
     let mut summary = Summary::default();
-    for (number, record) in records.iter().enumerate() {
+    // The index of the record among all the input's records.
+    let mut number = chunk.first_data_record() as usize;
+    while reader.read_byte_record(&mut record)? {
         for position in 0..record.len().max(columns) {
             if position > 0 {
                 out.push(labels.delimiter);
             }
             push_csv_field(&mut out, record.get(position).unwrap_or_default(), labels.delimiter);
         }
-        let line = || record.position().map_or(0, |p| p.line());
-        let name = csv_name(record, index, column);
-        match name.as_ref().ok().and_then(|name| dedupe.record_spelling(first + number, name)) {
+        let line = || record.position().map_or(0, |p| chunk.line(p.line()));
+        let name = csv_name(&record, index, column);
+        match name.as_ref().ok().and_then(|name| dedupe.record_spelling(number, name)) {
             Some(spelling) => {
                 let (added, kind) = labels.of(spelling);
                 out.extend_from_slice(added);
@@ -440,8 +448,9 @@ fn label_csv_chunk(
             }
         }
         out.push(b'\n');
+        number += 1;
     }
-    (out, summary)
+    Ok((out, summary))
 }
 
 /// Every spelling's added CSV fields, serialized once (a delimiter before each): pass 2
@@ -544,13 +553,6 @@ fn push_added_fields(out: &mut Vec<u8>, outcome: &Result<Label<'_>, String>, del
                 push(field);
             }
         }
-    }
-}
-
-/// Progress after a batch: about every 65,536 records, as the sequential readers report.
-fn report_every_batch(records: u64, progress: &dyn Fn(u64)) {
-    if records % 65_536 < BATCH_RECORDS as u64 {
-        progress(records);
     }
 }
 

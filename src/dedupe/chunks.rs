@@ -1,0 +1,412 @@
+//! Cutting CSV/TSV input into chunks of whole records: raw bytes in, chunks that each
+//! begin where a record begins out, so that the records can be parsed on every core.
+//!
+//! The `csv` reader is sequential: one thread parsing every record was the slower half of
+//! both passes. Finding where records end is much cheaper than parsing them, so one
+//! thread only does that ([`RecordChunks`]) and each chunk is parsed by a reader of its
+//! own ([`chunk_reader`]), on any thread. A cut is made only right after the byte that
+//! ends a record as the `csv` reader reads it (its quoting rules followed byte by byte, a
+//! quoted line break included), so the chunks' readers give the same records in the same
+//! order as one reader over the whole input; each chunk carries the lines and records
+//! before it, so that positions stay those of the whole input. It never changes a byte
+//! and never holds more than about a chunk of input beyond the chunks handed out.
+
+use std::io::{self, Read};
+
+/// About how many bytes one chunk holds: a few thousand records, enough for a thread to
+/// parse and label them at a time, few enough that a batch of chunks keeps every core busy.
+pub(crate) const CHUNK_BYTES: usize = 1 << 16;
+
+/// A run of whole records of the input, with where it stands in the whole.
+#[derive(Debug, Default)]
+pub(crate) struct RecordChunk {
+    /// The records' bytes, as read.
+    pub bytes: Vec<u8>,
+    /// Line breaks (`\n`) in the input before the chunk.
+    pub lines_before: u64,
+    /// Records (the header included) that ended before the chunk; 0 only for the first
+    /// chunk, which begins with the header.
+    pub records_before: u64,
+}
+
+impl RecordChunk {
+    /// Whether the chunk begins the input (and so holds the header).
+    pub fn holds_header(&self) -> bool {
+        self.records_before == 0
+    }
+
+    /// The index, among the data records of the input, of the chunk's first one.
+    pub fn first_data_record(&self) -> u64 {
+        self.records_before.saturating_sub(1)
+    }
+
+    /// The 1-based line of a record of this chunk, given its line in the chunk.
+    pub fn line(&self, line_in_chunk: u64) -> u64 {
+        line_in_chunk + self.lines_before
+    }
+}
+
+/// A reader over one chunk's records that reads them as a reader over the whole input
+/// would (the header skipped in the first chunk). `builder` sets the layout.
+pub(crate) fn chunk_reader(mut builder: csv::ReaderBuilder, chunk: &RecordChunk) -> csv::Reader<&[u8]> {
+    builder.has_headers(chunk.holds_header()).buffer_capacity(1 << 13).from_reader(chunk.bytes.as_slice())
+}
+
+/// Where the scanner stands in a record, as the `csv` reader's states (double quotes
+/// escaping a quote, no comment or escape character, `\r`, `\n` and `\r\n` ending records).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Scan {
+    /// Between records: line breaks are skipped.
+    StartRecord,
+    /// At the start of a field: a quote opens a quoted field.
+    StartField,
+    /// In an unquoted field: quotes are plain bytes.
+    InField,
+    /// In a quoted field: delimiters and line breaks are plain bytes.
+    InQuoted,
+    /// Just after a quote in a quoted field: another quote is an escaped one.
+    AfterQuote,
+}
+
+/// Every state, in the order of their values.
+const STATES: [Scan; 5] = [Scan::StartRecord, Scan::StartField, Scan::InField, Scan::InQuoted, Scan::AfterQuote];
+
+/// The kinds of byte a scanner tells apart: any other, the delimiter, a quote, `\r`, `\n`.
+const CLASSES: usize = 5;
+
+impl Scan {
+    /// The state after `byte`, and whether `byte` ended a record.
+    fn after(self, byte: u8, delimiter: u8) -> (Scan, bool) {
+        let ends_line = byte == b'\n' || byte == b'\r';
+        match self {
+            Scan::StartRecord if ends_line => (Scan::StartRecord, false),
+            Scan::StartRecord | Scan::StartField if byte == b'"' => (Scan::InQuoted, false),
+            Scan::InQuoted if byte == b'"' => (Scan::AfterQuote, false),
+            Scan::InQuoted => (Scan::InQuoted, false),
+            Scan::AfterQuote if byte == b'"' => (Scan::InQuoted, false),
+            _ if byte == delimiter => (Scan::StartField, false),
+            _ if ends_line => (Scan::StartRecord, true),
+            _ => (Scan::InField, false),
+        }
+    }
+}
+
+/// A place the input may be cut: right after the byte that ended a record.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    /// The position in `RecordChunks::pending`.
+    at: usize,
+    /// Records ended before it, from the start of the input.
+    records: u64,
+}
+
+/// [`Scan::after`] as tables, for the scanning loop: each byte's class, and for each
+/// state and class the next state and whether a record ended (the same answers, without
+/// a chain of comparisons for every byte of the input).
+struct Steps {
+    /// By state (high bits) and byte (low eight bits): the next state, and
+    /// [`RECORD_ENDED`] when the byte ended a record.
+    next: Vec<u8>,
+}
+
+/// The flag of a step that ended a record.
+const RECORD_ENDED: u8 = 0x80;
+
+impl Steps {
+    fn new(delimiter: u8) -> Steps {
+        let mut classes = [0u8; 256];
+        for (class, byte) in [(1, delimiter), (2, b'"'), (3, b'\r'), (4, b'\n')] {
+            classes[usize::from(byte)] = class;
+        }
+        let mut next = [[(Scan::StartRecord, false); CLASSES]; STATES.len()];
+        for class in 0..CLASSES {
+            // Any byte of the class stands for all of them: they take the same steps.
+            let Some(byte) = (0..=255u8).find(|&byte| usize::from(classes[usize::from(byte)]) == class) else {
+                continue;
+            };
+            for (row, state) in next.iter_mut().zip(STATES) {
+                row[class] = state.after(byte, delimiter);
+            }
+        }
+        let mut flat = vec![0u8; STATES.len() << 8];
+        for (state, row) in next.iter().enumerate() {
+            for byte in 0..=255u8 {
+                let (after, ended) = row[usize::from(classes[usize::from(byte)])];
+                flat[state << 8 | usize::from(byte)] = after as u8 | if ended { RECORD_ENDED } else { 0 };
+            }
+        }
+        Steps { next: flat }
+    }
+
+    /// The step from `state` (a [`Scan`] as a number) over `byte`.
+    fn after(&self, state: u8, byte: u8) -> u8 {
+        self.next.get(usize::from(state & !RECORD_ENDED) << 8 | usize::from(byte)).copied().unwrap_or(0)
+    }
+}
+
+/// The input, handed out a chunk of whole records at a time.
+pub(crate) struct RecordChunks<R: Read> {
+    input: R,
+    steps: Steps,
+    chunk_bytes: usize,
+    /// Bytes read and not handed out yet; the first `scanned` of them scanned.
+    pending: Vec<u8>,
+    scanned: usize,
+    state: Scan,
+    /// The last place `pending` may be cut, if any.
+    cut: Option<Cut>,
+    /// Where the last record scanned ended, when the byte after it is not read yet.
+    unsettled: Option<Cut>,
+    /// Records ended before `scanned`, from the start of the input.
+    records: u64,
+    /// The same counts before `pending`.
+    lines_before: u64,
+    records_before: u64,
+    /// The input ended (or failed: the error, handed out after the last whole records).
+    at_end: bool,
+    failure: Option<io::Error>,
+}
+
+/// A UTF-8 byte-order mark begins with this byte. A reader strips a mark at the start of
+/// its input, so no chunk may begin with one: the whole input's reader keeps it.
+const BYTE_ORDER_MARK_START: u8 = 0xEF;
+
+impl<R: Read> RecordChunks<R> {
+    /// Chunks of about [`CHUNK_BYTES`] of `input`, whose fields are separated by `delimiter`.
+    pub fn new(input: R, delimiter: u8) -> Self {
+        RecordChunks::of_size(input, delimiter, CHUNK_BYTES)
+    }
+
+    /// Chunks of about `chunk_bytes` (at least one record each).
+    fn of_size(input: R, delimiter: u8, chunk_bytes: usize) -> Self {
+        RecordChunks {
+            input,
+            steps: Steps::new(delimiter),
+            chunk_bytes: chunk_bytes.max(1),
+            pending: Vec::new(),
+            scanned: 0,
+            state: Scan::StartRecord,
+            cut: None,
+            unsettled: None,
+            records: 0,
+            lines_before: 0,
+            records_before: 0,
+            at_end: false,
+            failure: None,
+        }
+    }
+
+    /// The next chunk, `None` at the end of the input, or the input's error once the
+    /// whole records read before it were handed out.
+    pub fn next_chunk(&mut self) -> io::Result<Option<RecordChunk>> {
+        loop {
+            if let Some(failure) = self.failure.take() {
+                return Err(failure);
+            }
+            if self.at_end {
+                return Ok(self.rest());
+            }
+            if self.pending.len() >= self.chunk_bytes {
+                if let Some(cut) = self.cut.take() {
+                    return Ok(Some(self.cut_at(cut)));
+                }
+            }
+            match self.read_more() {
+                Ok(0) => self.at_end = true,
+                Ok(_) => self.scan(),
+                Err(error) => {
+                    // The whole records read so far first, as a sequential reader gives them.
+                    self.failure = Some(error);
+                    if let Some(cut) = self.cut.take() {
+                        return Ok(Some(self.cut_at(cut)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads up to a chunk's worth more; how many bytes came.
+    fn read_more(&mut self) -> io::Result<usize> {
+        let start = self.pending.len();
+        self.pending.resize(start + self.chunk_bytes, 0);
+        let read = loop {
+            match self.input.read(&mut self.pending[start..]) {
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        self.pending.truncate(start + *read.as_ref().unwrap_or(&0));
+        read
+    }
+
+    /// Scans the bytes read since the last scan, noting the last place to cut.
+    fn scan(&mut self) {
+        let (mut state, mut records, mut unsettled, mut cut) =
+            (self.state as u8, self.records, self.unsettled, self.cut);
+        let start = self.scanned;
+        for (offset, &byte) in self.pending[start..].iter().enumerate() {
+            state = self.steps.after(state, byte);
+            if state & RECORD_ENDED != 0 {
+                records += 1;
+                // The byte after the previous record's end is read by now.
+                cut = self.settled(unsettled).or(cut);
+                unsettled = Some(Cut { at: start + offset + 1, records });
+            }
+        }
+        if unsettled.is_some_and(|end| end.at < self.pending.len()) {
+            cut = self.settled(unsettled.take()).or(cut);
+        }
+        self.state = STATES[usize::from(state & !RECORD_ENDED)];
+        (self.records, self.unsettled, self.cut) = (records, unsettled, cut);
+        self.scanned = self.pending.len();
+    }
+
+    /// A record's end, read up to the byte after it, as a cut: `None` when a chunk may
+    /// not begin with that byte.
+    fn settled(&self, end: Option<Cut>) -> Option<Cut> {
+        end.filter(|end| self.pending[end.at] != BYTE_ORDER_MARK_START)
+    }
+
+    /// Hands out the pending bytes before `cut`.
+    fn cut_at(&mut self, cut: Cut) -> RecordChunk {
+        let rest = self.pending.split_off(cut.at);
+        let chunk = RecordChunk {
+            bytes: std::mem::replace(&mut self.pending, rest),
+            lines_before: self.lines_before,
+            records_before: self.records_before,
+        };
+        self.scanned -= cut.at;
+        if let Some(end) = self.unsettled.as_mut() {
+            end.at -= cut.at;
+        }
+        // Counted here, not while scanning: a count over a slice is many bytes a step.
+        self.lines_before += line_breaks(&chunk.bytes);
+        self.records_before = cut.records;
+        chunk
+    }
+
+    /// Hands out every pending byte, if any.
+    fn rest(&mut self) -> Option<RecordChunk> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        (self.cut, self.unsettled) = (None, None);
+        let cut = Cut { at: self.pending.len(), records: self.records };
+        Some(self.cut_at(cut))
+    }
+}
+
+/// How many `\n` bytes `bytes` holds: counted in runs short enough for a byte-wide sum,
+/// which the compiler turns into wide instructions.
+fn line_breaks(bytes: &[u8]) -> u64 {
+    bytes.chunks(255).map(|run| u64::from(run.iter().map(|&byte| u8::from(byte == b'\n')).sum::<u8>())).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of `input` with its line: (line, fields).
+    type Parsed = Vec<(u64, Vec<Vec<u8>>)>;
+
+    fn builder(delimiter: u8) -> csv::ReaderBuilder {
+        let mut builder = csv::ReaderBuilder::new();
+        builder.delimiter(delimiter).flexible(true);
+        builder
+    }
+
+    fn parsed_whole(input: &[u8], delimiter: u8) -> (Vec<Vec<u8>>, Parsed) {
+        let mut reader = builder(delimiter).has_headers(true).from_reader(input);
+        let header = reader.byte_headers().expect("reads from memory").iter().map(<[u8]>::to_vec).collect();
+        let mut records = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while reader.read_byte_record(&mut record).expect("reads from memory") {
+            let line = record.position().map_or(0, |p| p.line());
+            records.push((line, record.iter().map(<[u8]>::to_vec).collect()));
+        }
+        (header, records)
+    }
+
+    fn parsed_in_chunks(input: &[u8], delimiter: u8, chunk_bytes: usize) -> (Vec<Vec<u8>>, Parsed) {
+        let mut chunks = RecordChunks::of_size(input, delimiter, chunk_bytes);
+        let mut header = Vec::new();
+        let mut records = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while let Some(chunk) = chunks.next_chunk().expect("reads from memory") {
+            let mut reader = chunk_reader(builder(delimiter), &chunk);
+            if chunk.holds_header() {
+                header = reader.byte_headers().expect("reads from memory").iter().map(<[u8]>::to_vec).collect();
+            }
+            // The scanner counts records as the reader does.
+            assert_eq!(chunk.first_data_record(), records.len() as u64, "{:?}", String::from_utf8_lossy(input));
+            while reader.read_byte_record(&mut record).expect("reads from memory") {
+                let line = chunk.line(record.position().map_or(0, |p| p.line()));
+                records.push((line, record.iter().map(<[u8]>::to_vec).collect()));
+            }
+        }
+        (header, records)
+    }
+
+    /// xorshift: deterministic inputs full of the bytes that matter to record boundaries.
+    fn tricky_input(seed: u64, len: usize) -> Vec<u8> {
+        const BYTES: &[u8] = b"ab,\t\"\"\r\n\n \xEF\xBB\xBF";
+        let mut state = seed.max(1);
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                BYTES[(state % BYTES.len() as u64) as usize]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunks_parse_to_the_records_and_lines_of_the_whole_input() {
+        let mut inputs: Vec<Vec<u8>> = vec![
+            b"id,name\n1,plain\n2,\"quoted, with comma\"\n3,\"line\nbreak\"\n".to_vec(),
+            b"id,name\r\n1,crlf\r\n\r\n2,\"a \"\"quote\"\"\"\r\n3,x\"y\"z\n4,\"\"\"\"\n5,last".to_vec(),
+            b"\xEF\xBB\xBFid,name\n\xEF\xBB\xBFmark,inside\n\n\n1,a\r2,b\r\n".to_vec(),
+            b"".to_vec(),
+            b"\n\n".to_vec(),
+        ];
+        inputs.extend((0..200).map(|seed| tricky_input(seed, 300)));
+        for input in &inputs {
+            for delimiter in [b',', b'\t'] {
+                let whole = parsed_whole(input, delimiter);
+                for chunk_bytes in [1, 2, 3, 7, 64, 1 << 16] {
+                    assert_eq!(
+                        parsed_in_chunks(input, delimiter, chunk_bytes),
+                        whole,
+                        "{chunk_bytes} bytes a chunk: {:?}",
+                        String::from_utf8_lossy(input)
+                    );
+                }
+            }
+        }
+    }
+
+    /// A reader that fails after handing out its bytes.
+    struct FailingAfter<'a>(&'a [u8]);
+
+    impl Read for FailingAfter<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::other("disk gone"));
+            }
+            let n = buffer.len().min(self.0.len());
+            buffer[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_whole_records_before_a_read_error_come_out_before_it() {
+        let mut chunks = RecordChunks::of_size(FailingAfter(b"id,name\n1,a\n2,b\n3,unfinish"), b',', 1 << 16);
+        let chunk = chunks.next_chunk().expect("the records before the error").expect("a chunk");
+        assert_eq!(chunk.bytes, b"id,name\n1,a\n2,b\n");
+        assert_eq!(chunks.next_chunk().expect_err("then the error").to_string(), "disk gone");
+    }
+}
