@@ -95,12 +95,18 @@ impl LowerLetters {
 /// cost. Holds for the byte-wise distance only: longer words (strsim's, by characters)
 /// are never ruled out.
 pub fn surely_farther_than(a: &[u8], b: &[u8], limit: usize) -> bool {
-    if a.len().min(b.len()) > BIT_LIMIT {
-        return false;
-    }
-    // Bytes share bits modulo 64: a shared bit only makes two words look closer.
-    let byte_set = |word: &[u8]| word.iter().fold(0u64, |set, &byte| set | (1u64 << (byte & 63)));
-    (byte_set(a) ^ byte_set(b)).count_ones() as usize > 2 * limit
+    letters_farther_than(letters(a), letters(b), a.len().min(b.len()), limit)
+}
+
+/// The bytes a word holds, as [`surely_farther_than`] reads them: bytes share bits
+/// modulo 64, and a shared bit only makes two words look closer.
+pub fn letters(word: &[u8]) -> u64 {
+    word.iter().fold(0u64, |set, &byte| set | (1u64 << (byte & 63)))
+}
+
+/// [`surely_farther_than`] of two words given their [`letters`] and the shorter's length.
+pub fn letters_farther_than(a: u64, b: u64, shorter: usize, limit: usize) -> bool {
+    shorter <= BIT_LIMIT && (a ^ b).count_ones() as usize > 2 * limit
 }
 
 /// A pattern of up to 64 bytes, eight to a machine word, so that where a letter occurs

@@ -13,6 +13,8 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
+use super::edit;
+use super::score::{strip_article, WordFacts};
 use super::words::{canonical_legal_forms, canonical_legal_forms_folded, class_of_folded, WordClass};
 use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
@@ -42,7 +44,9 @@ pub(crate) struct IndexedName {
 }
 
 /// Word ids a name holds in place; longer names keep theirs in `Index::long_words`.
-const INLINE_WORDS: usize = 5;
+pub(crate) const INLINE_WORDS: usize = 5;
+/// The id of no vocabulary word, held in the slots of a name past its words.
+pub(crate) use super::score::NO_WORD;
 /// `IndexedName::word_count` of a name whose words are in `Index::long_words`.
 const LONG_NAME: u8 = u8::MAX;
 
@@ -61,6 +65,9 @@ pub(crate) struct VocabWord {
     /// every candidate name needs its words' weights, and a logarithm per word per
     /// candidate added up.
     pub(crate) weight: f32,
+    /// What the index knows of the word, for comparing it by ids, fixed once the table
+    /// is in.
+    pub(crate) facts: WordFacts,
 }
 
 /// Everything the index needs from one name, computed without the index (in parallel).
@@ -203,7 +210,9 @@ pub(crate) struct Index {
     /// Folded word to its curated equivalence group; `groups` lists each group's words.
     group_of: HashMap<Box<str>, u32>,
     groups: Vec<Vec<Box<str>>>,
-    by_skeleton: HashMap<Box<str>, Vec<u32>>,
+    /// Each skeleton of the vocabulary to its id, and by id the words with it.
+    skeleton_ids: HashMap<Box<str>, u32>,
+    skeleton_words: Vec<Vec<u32>>,
     /// (hash of a word with one letter deleted, word id), sorted for binary search.
     deletes: Vec<(u64, u32)>,
     /// Where each run of `deletes` with the same top `delete_bucket_bits` hash bits
@@ -302,6 +311,7 @@ impl Index {
         index.add_names(prepared);
         index.finish_deletes();
         index.finish_weights();
+        index.finish_facts();
         index
     }
 
@@ -363,7 +373,7 @@ impl Index {
 
     /// A name's word ids in place when they fit, else in `long_words`.
     fn place_words(&mut self, ids: &[u32]) -> ([u32; INLINE_WORDS], u8) {
-        let mut words = [0; INLINE_WORDS];
+        let mut words = [NO_WORD; INLINE_WORDS];
         if ids.len() <= INLINE_WORDS {
             words[..ids.len()].copy_from_slice(ids);
             return (words, ids.len() as u8);
@@ -372,6 +382,12 @@ impl Index {
         words[1] = ids.len() as u32;
         self.long_words.extend_from_slice(ids);
         (words, LONG_NAME)
+    }
+
+    /// A name's word slots held in place, its words first and [`NO_WORD`] in the slots
+    /// after them, or `None` for a name whose words are in `long_words`.
+    pub(crate) fn inline_words<'a>(&self, name: &'a IndexedName) -> Option<&'a [u32; INLINE_WORDS]> {
+        (name.word_count != LONG_NAME).then_some(&name.words)
     }
 
     /// The word ids of a name, in order.
@@ -389,13 +405,22 @@ impl Index {
         }
         let id = self.words.len() as u32;
         let skeleton = fold::skeleton(folded);
-        self.by_skeleton.entry(skeleton.clone().into_boxed_str()).or_default().push(id);
+        let skeleton_id = match self.skeleton_ids.get(skeleton.as_str()) {
+            Some(&skeleton_id) => skeleton_id,
+            None => {
+                let skeleton_id = self.skeleton_words.len() as u32;
+                self.skeleton_ids.insert(skeleton.clone().into_boxed_str(), skeleton_id);
+                self.skeleton_words.push(Vec::new());
+                skeleton_id
+            }
+        };
+        self.skeleton_words[skeleton_id as usize].push(id);
         for variant in deletions(folded) {
             self.deletes.push((hash_str(&variant), id));
         }
         self.deletes.push((hash_str(folded), id));
         // "Alnusra" in the table is found by the query "Nusra".
-        if let Some(bare) = super::score::strip_article(folded) {
+        if let Some(bare) = strip_article(folded) {
             self.deletes.push((hash_str(bare), id));
         }
         self.words.push(VocabWord {
@@ -406,9 +431,46 @@ impl Index {
             numeral: fold::is_numeral(folded),
             postings: Vec::new(),
             weight: 0.0,
+            facts: WordFacts {
+                known: true,
+                id,
+                // Found once every word is in (`Index::finish_facts`).
+                stripped: NO_WORD,
+                skeleton: skeleton_id,
+                letters: edit::letters(folded.as_bytes()),
+                article: normalize::is_article(folded),
+            },
         });
         self.word_ids.insert(folded.into(), id);
         id
+    }
+
+    /// Each word's article-stripped form among the words ([`WordFacts::stripped`]).
+    fn finish_facts(&mut self) {
+        let stripped: Vec<u32> = self
+            .words
+            .iter()
+            .map(|word| strip_article(&word.folded).and_then(|bare| self.lookup_word(bare)).unwrap_or(NO_WORD))
+            .collect();
+        for (word, stripped) in self.words.iter_mut().zip(stripped) {
+            word.facts.stripped = stripped;
+        }
+    }
+
+    /// The facts of a folded word with skeleton `skeleton` against this index (a word of
+    /// the index has its own).
+    pub(crate) fn facts_of(&self, folded: &str, skeleton: &str) -> WordFacts {
+        if let Some(id) = self.lookup_word(folded) {
+            return self.words[id as usize].facts;
+        }
+        WordFacts {
+            known: true,
+            id: NO_WORD,
+            stripped: strip_article(folded).and_then(|bare| self.lookup_word(bare)).unwrap_or(NO_WORD),
+            skeleton: self.skeleton_ids.get(skeleton).copied().unwrap_or(NO_WORD),
+            letters: edit::letters(folded.as_bytes()),
+            article: normalize::is_article(folded),
+        }
     }
 
     fn finish_deletes(&mut self) {
@@ -530,8 +592,8 @@ impl Index {
             found.extend(self.groups[group as usize].iter().filter_map(|w| self.lookup_word(w)));
         }
         if skeleton.len() >= 2 {
-            if let Some(ids) = self.by_skeleton.get(skeleton) {
-                found.extend(ids.iter().take(64));
+            if let Some(&skeleton_id) = self.skeleton_ids.get(skeleton) {
+                found.extend(self.skeleton_words[skeleton_id as usize].iter().take(64));
             }
         }
         if folded.len() >= 4 {
@@ -550,7 +612,7 @@ impl Index {
             }
             hashes.push(hash_str(folded));
             // The query "Alnusra" finds the table's "Nusra".
-            if let Some(bare) = super::score::strip_article(folded) {
+            if let Some(bare) = strip_article(folded) {
                 hashes.push(hash_str(bare));
             }
             self.deletes_with(&hashes, &mut found);

@@ -121,6 +121,7 @@ impl Matcher {
                     abjad: false,
                     surname: false,
                     numeral: fold::is_numeral(&folded),
+                    facts: self.index.facts_of(&folded, &skeleton),
                 };
                 let found = self.lookalikes_of_word(&view).into_boxed_slice();
                 (folded.into_boxed_str(), found)
@@ -163,6 +164,7 @@ impl Matcher {
                 abjad: true,
                 surname: false,
                 numeral: vocab.numeral,
+                facts: vocab.facts,
             };
             if let Some((similarity, _)) = word_similarity(query_word, &view) {
                 found.push(Lookalike { similarity, word, postings: vocab.postings.len() as u32 });

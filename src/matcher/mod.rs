@@ -18,6 +18,7 @@
 mod analyzed;
 mod answer;
 mod edit;
+mod evidence;
 mod index;
 mod lookalikes;
 mod resolve;

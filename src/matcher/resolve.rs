@@ -4,10 +4,13 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
-use super::index::{derived_acronyms, folded_with_legal_forms, legal_forms, word_weight, Index, IndexedName, PRIMARY};
+use super::evidence::Evidence;
+use super::index::{
+    derived_acronyms, folded_with_legal_forms, legal_forms, word_weight, Index, IndexedName, INLINE_WORDS, PRIMARY,
+};
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
-    align, align_with, covered_by, joinable_run, word_similarity, AlignScratch, Alignment, Rule, WordView,
+    align, align_with, covered_by, joinable_run, word_similarity, AlignScratch, Alignment, Rule, WordFacts, WordView,
     JOINED_SPANS, JOINED_SPAN_MAX,
 };
 use super::sort_key;
@@ -66,6 +69,8 @@ struct PreparedQuery {
     groups: Vec<Option<u32>>,
     classes: Vec<WordClass>,
     numerals: Vec<bool>,
+    /// What the index knows of each word (`WordFacts`).
+    facts: Vec<WordFacts>,
     surname_words: usize,
 }
 
@@ -98,6 +103,7 @@ impl PreparedQuery {
                 abjad: self.analyzed.abjad,
                 surname: i < self.surname_words,
                 numeral: self.numerals[i],
+                facts: self.facts[i],
             })
             .collect()
     }
@@ -292,11 +298,42 @@ impl Matcher {
         let AnalyzedName { analyzed, surname_words } = name;
         let (legal, latin_alone) = legal_forms(&analyzed);
         let (folded, folded_alone) = folded_with_legal_forms(&analyzed, &legal, latin_alone);
-        let skeletons = folded.iter().map(|w| fold::skeleton(w)).collect();
-        let weights = folded.iter().map(|w| self.weight_of(w, self.index.lookup_word(w))).collect();
-        let groups = folded.iter().map(|w| self.index.group_of(w)).collect();
-        let classes = folded.iter().map(|w| class_of_folded(w)).collect();
-        let numerals = folded.iter().map(|w| fold::is_numeral(w)).collect();
+        let count = folded.len();
+        let (mut skeletons, mut weights, mut groups, mut classes, mut numerals, mut facts) = (
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+        );
+        for word in &folded {
+            // A word of the table comes with what the build found for it from the same
+            // folded spelling: its skeleton, group, class and number test are the ones
+            // computed here for any other word, and its weight was fixed with the table.
+            // A word the table lacks is weighed as one held by no name.
+            match self.index.lookup_word(word) {
+                Some(id) => {
+                    let vocab = &self.index.words[id as usize];
+                    skeletons.push(vocab.skeleton.to_string());
+                    weights.push(vocab.weight);
+                    groups.push(vocab.group);
+                    classes.push(vocab.class);
+                    numerals.push(vocab.numeral);
+                    facts.push(vocab.facts);
+                }
+                None => {
+                    let class = class_of_folded(word);
+                    let skeleton = fold::skeleton(word);
+                    facts.push(self.index.facts_of(word, &skeleton));
+                    skeletons.push(skeleton);
+                    weights.push(word_weight(class, 0, self.index.names.len()));
+                    groups.push(self.index.group_of(word));
+                    classes.push(class);
+                    numerals.push(fold::is_numeral(word));
+                }
+            }
+        }
         let surname_words = usize::from(surname_words);
         PreparedQuery {
             analyzed,
@@ -308,16 +345,8 @@ impl Matcher {
             groups,
             classes,
             numerals,
+            facts,
             surname_words,
-        }
-    }
-
-    /// A table word's weight was fixed when the index was built; a word the table lacks
-    /// is weighed as one held by no name.
-    fn weight_of(&self, folded: &str, id: Option<u32>) -> f32 {
-        match id {
-            Some(id) => self.index.words[id as usize].weight,
-            None => word_weight(class_of_folded(folded), 0, self.index.names.len()),
         }
     }
 
@@ -437,13 +466,31 @@ impl Matcher {
         lookalikes: Option<&WordLookalikes>,
         scratch: &mut AlignScratch,
     ) -> Vec<u32> {
-        let mut evidence: HashMap<u32, f32> = HashMap::default();
-        // Room for the pool and one rare word's postings beyond it, so it never rehashes.
-        evidence.reserve(EVIDENCE_LIMIT + RARE_POSTINGS);
         // Rare words fetch candidates through their postings; common ones (a legal form,
         // "Mohammed") only add to candidates already found, checked name by name: their
         // postings are long, and walking them was most of a query's time.
         let mut common: Vec<(usize, u32, f32)> = Vec::new();
+        let alike = self.query_lookalikes(prepared, lookalikes);
+        let mut ranked = Evidence::with(|evidence| {
+            self.walk_rare_postings(alike, evidence, &mut common);
+            self.joined_word_candidates(prepared, evidence, scratch);
+            if evidence.is_empty() && !common.is_empty() {
+                common.sort_unstable_by_key(|&(len, word, _)| (len, word));
+                let rarest: Vec<(usize, u32)> = common.iter().map(|&(len, word, _)| (len, word)).collect();
+                for id in self.intersect_common(&rarest) {
+                    evidence.set(id, 0.0);
+                }
+            }
+            common_word_pool(evidence)
+        });
+        self.add_common_gains(&mut ranked, &common);
+        best_candidates(ranked)
+    }
+
+    /// The look-alikes of every query word, their similarity made the gain (times the
+    /// query word's weight): taken from `lookalikes` when it holds the word, else found
+    /// (and remembered by the thread).
+    fn query_lookalikes(&self, prepared: &PreparedQuery, lookalikes: Option<&WordLookalikes>) -> Vec<Lookalike> {
         let mut alike: Vec<Lookalike> = Vec::new();
         let query_views = prepared.views();
         for (i, query_word) in query_views.iter().enumerate() {
@@ -454,6 +501,17 @@ impl Matcher {
                 None => self.with_lookalikes_of(query_word, |found| alike.extend(found.iter().copied().map(gain))),
             }
         }
+        alike
+    }
+
+    /// Adds to `evidence` the names holding the rarer look-alikes, rarest first, until the
+    /// pool is full; the others go to `common` as (postings length, word, gain).
+    fn walk_rare_postings(
+        &self,
+        mut alike: Vec<Lookalike>,
+        evidence: &mut Evidence,
+        common: &mut Vec<(usize, u32, f32)>,
+    ) {
         // The most selective words first (fewest names); once enough candidates are
         // found, the remaining words only add to them, so a query costs about the same at
         // a thousand names as at a million. Taking the strongest first instead let a
@@ -468,58 +526,40 @@ impl Matcher {
                 continue;
             }
             let postings = &self.index.words[word as usize].postings;
-            for &id in postings {
-                *evidence.entry(id).or_default() += gain;
-            }
+            evidence.add_all(postings, gain);
         }
-        self.joined_word_candidates(prepared, &mut evidence, scratch);
-        if evidence.is_empty() && !common.is_empty() {
-            common.sort_unstable_by_key(|&(len, word, _)| (len, word));
-            let rarest: Vec<(usize, u32)> = common.iter().map(|&(len, word, _)| (len, word)).collect();
-            for id in self.intersect_common(&rarest) {
-                evidence.insert(id, 0.0);
-            }
+    }
+
+    /// Adds to each candidate of the pool (as [`evidence_rank`]s) the gains of the common
+    /// words its name holds.
+    fn add_common_gains(&self, ranked: &mut [u64], common: &[(usize, u32, f32)]) {
+        if common.is_empty() {
+            return;
         }
-        let mut ranked: Vec<u64> = evidence.into_iter().map(|(id, gain)| evidence_rank(id, gain)).collect();
-        // Common words can lift a candidate only so far: they are weighed for the best
-        // few hundred, looked up word by word.
-        if ranked.len() > COMMON_WORD_POOL {
-            ranked.select_nth_unstable(COMMON_WORD_POOL);
-            ranked.truncate(COMMON_WORD_POOL);
-        }
-        let mut common_gain = CommonGains::default();
-        for &(_, word, gain) in &common {
-            common_gain.add(word, gain);
-        }
-        if !common_gain.is_empty() {
-            // The candidates' names are scattered over a large table: reading every
-            // entry before using any lets the CPU overlap the cache misses, which were
-            // most of this loop's time at a million names.
-            self.index.warm_name_entries(ranked.iter().map(|&rank| ranked_id(rank)));
+        // The candidates' names are scattered over a large table: reading every
+        // entry before using any lets the CPU overlap the cache misses, which were
+        // most of this loop's time at a million names.
+        self.index.warm_name_entries(ranked.iter().map(|&rank| ranked_id(rank)));
+        COMMON_WORDS.with_borrow_mut(|bits| {
+            let found = common.iter().map(|&(_, word, gain)| (word, gain));
+            let marks = CommonMarks::new(bits, self.index.words.len(), found);
             for rank in ranked.iter_mut() {
                 let (id, score) = (ranked_id(*rank), ranked_evidence(*rank));
-                let words = self.index.words_of(&self.index.names[id as usize]);
-                *rank = evidence_rank(id, score + words.iter().filter_map(|&word| common_gain.get(word)).sum::<f32>());
+                let name = &self.index.names[id as usize];
+                let gain = match self.index.inline_words(name) {
+                    Some(slots) => marks.sum_in_place(slots),
+                    None => marks.sum(self.index.words_of(name)),
+                };
+                *rank = evidence_rank(id, score + gain);
             }
-        }
-        if ranked.len() > SCORED_CANDIDATES {
-            ranked.select_nth_unstable(SCORED_CANDIDATES);
-            ranked.truncate(SCORED_CANDIDATES);
-        }
-        ranked.sort_unstable();
-        ranked.into_iter().map(ranked_id).collect()
+        });
     }
 
     /// Names holding, as one word, adjacent query words joined ("Abu Bakr" finds
     /// "Abubakr"; رحمت الله finds "Rahmatullah" by its consonants; "Chong Chon Gang"
     /// finds "Chongchongang").
     /// `scratch` remembers the joined words' folds for aligning the candidates.
-    fn joined_word_candidates(
-        &self,
-        prepared: &PreparedQuery,
-        evidence: &mut HashMap<u32, f32>,
-        scratch: &mut AlignScratch,
-    ) {
+    fn joined_word_candidates(&self, prepared: &PreparedQuery, evidence: &mut Evidence, scratch: &mut AlignScratch) {
         let mut slots = [""; JOINED_SPAN_MAX];
         for (span, i) in JOINED_SPANS
             .into_iter()
@@ -541,9 +581,7 @@ impl Matcher {
                 let vocab = &self.index.words[word as usize];
                 let meets = *vocab.folded == *joined || (prepared.analyzed.abjad && *vocab.skeleton == *skeleton);
                 if meets && vocab.postings.len() <= RARE_POSTINGS {
-                    for &id in &vocab.postings {
-                        *evidence.entry(id).or_default() += weight;
-                    }
+                    evidence.add_all(&vocab.postings, weight);
                 }
             }
         }
@@ -811,6 +849,7 @@ impl Matcher {
                 abjad: name.abjad,
                 surname: position < usize::from(name.surname_words),
                 numeral: word.numeral,
+                facts: word.facts,
             }
         }));
     }
@@ -878,44 +917,82 @@ impl PairSimilarities {
     }
 }
 
-/// The summed gains of a query's common words, looked up for every word of the best few
-/// hundred candidate names: most of those words are not common, and a small bit filter
-/// says so without hashing them (hashing every word was a tenth of the candidate stage's
-/// wall-clock samples at a million names).
-#[derive(Default)]
-struct CommonGains {
-    gains: HashMap<u32, f32>,
-    /// Bit `filter_bit(word)` set for every word with a gain.
-    filter: [u64; 4],
+thread_local! {
+    /// One bit per vocabulary word, set for the common words of the query being resolved
+    /// and cleared after it ([`CommonMarks`]).
+    static COMMON_WORDS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-impl CommonGains {
-    /// Adds `gain` to `word`'s sum (from 0.0, in the order added).
-    fn add(&mut self, word: u32, gain: f32) {
-        *self.gains.entry(word).or_default() += gain;
-        let (slot, bit) = filter_bit(word);
-        self.filter[slot] |= bit;
-    }
+/// The common words of one query marked in a thread's bits, with their summed gains;
+/// unmarked when dropped. The gains are looked up for every word of the best few
+/// hundred candidate names, and at a million names 87% of those names hold none of the
+/// query's common words. A bit says so in a few instructions, one read of a table of a
+/// few KiB, and a branch that is almost always not taken: looking each word up through
+/// a filter and then a hash map branched on what it found, word by word and on the
+/// name's length, and those mispredictions were most of the pass's time after its
+/// cache misses (the pass after them about halved at a million names, both versions
+/// timed on the same queries in one process, alternating).
+///
+/// A name's sum is its common words' gains added in its word order from -0.0, as
+/// `Iterator::sum` over them did: bit for bit the same evidence.
+struct CommonMarks<'a> {
+    bits: &'a mut Vec<u64>,
+    /// Each common word and its gains summed from 0.0 in the order found.
+    sums: Vec<(u32, f32)>,
+    /// An id past every vocabulary word, whose bit is never set: slots of a name past its
+    /// words (`index::NO_WORD`) read it.
+    past_words: u32,
+}
 
-    fn is_empty(&self) -> bool {
-        self.gains.is_empty()
-    }
-
-    /// The summed gain of `word`, if it is a common word of the query.
-    fn get(&self, word: u32) -> Option<&f32> {
-        let (slot, bit) = filter_bit(word);
-        if self.filter[slot] & bit == 0 {
-            return None;
+impl<'a> CommonMarks<'a> {
+    fn new(bits: &'a mut Vec<u64>, vocabulary: usize, found: impl IntoIterator<Item = (u32, f32)>) -> CommonMarks<'a> {
+        let needed = vocabulary / 64 + 1;
+        if bits.len() < needed {
+            bits.resize(needed, 0);
         }
-        self.gains.get(&word)
+        let mut sums: Vec<(u32, f32)> = Vec::new();
+        for (word, gain) in found {
+            match sums.iter_mut().find(|(w, _)| *w == word) {
+                Some((_, sum)) => *sum += gain,
+                None => sums.push((word, 0.0 + gain)),
+            }
+            bits[word as usize / 64] |= 1 << (word % 64);
+        }
+        CommonMarks { bits, sums, past_words: vocabulary as u32 }
+    }
+
+    /// The summed gains of `words`' common words, in their order from -0.0.
+    fn sum(&self, words: &[u32]) -> f32 {
+        words.iter().fold(-0.0, |sum, &word| self.add(sum, word))
+    }
+
+    /// [`CommonMarks::sum`] of the word slots a name holds in place: a loop of known
+    /// length, unrolled.
+    fn sum_in_place(&self, slots: &[u32; INLINE_WORDS]) -> f32 {
+        slots.iter().fold(-0.0, |sum, &word| self.add(sum, word))
+    }
+
+    /// `sum` plus the gain of `word` if it is a common word.
+    #[inline(always)]
+    fn add(&self, sum: f32, word: u32) -> f32 {
+        let word = word.min(self.past_words);
+        let marked = self.bits.get(word as usize / 64).is_some_and(|bits| bits >> (word % 64) & 1 != 0);
+        if marked {
+            sum + self.sums.iter().find(|&&(w, _)| w == word).map_or(0.0, |&(_, gain)| gain)
+        } else {
+            sum
+        }
     }
 }
 
-/// A word's bit in a 256-bit filter: which of the four words, and the bit in it.
-fn filter_bit(word: u32) -> (usize, u64) {
-    // The top eight bits of a multiplicative hash: ids of similar words lie close.
-    let hash = (word.wrapping_mul(0x9E37_79B9) >> 24) as usize;
-    (hash >> 6, 1 << (hash & 63))
+impl Drop for CommonMarks<'_> {
+    fn drop(&mut self) {
+        for &(word, _) in &self.sums {
+            if let Some(bits) = self.bits.get_mut(word as usize / 64) {
+                *bits = 0;
+            }
+        }
+    }
 }
 
 /// A candidate name and its evidence as one integer that sorts it into place, smallest
@@ -934,6 +1011,29 @@ fn ranked_id(rank: u64) -> u32 {
 /// The evidence of an [`evidence_rank`], bit for bit.
 fn ranked_evidence(rank: u64) -> f32 {
     sort_key::from_descending((rank >> 32) as u32)
+}
+
+/// The candidates common words are weighed for: the [`COMMON_WORD_POOL`] with the most
+/// evidence, as [`evidence_rank`]s in no particular order.
+fn common_word_pool(evidence: &Evidence) -> Vec<u64> {
+    let mut ranked: Vec<u64> = evidence.iter().map(|(id, gain)| evidence_rank(id, gain)).collect();
+    // Common words can lift a candidate only so far: they are weighed for the best
+    // few hundred, looked up word by word.
+    if ranked.len() > COMMON_WORD_POOL {
+        ranked.select_nth_unstable(COMMON_WORD_POOL);
+        ranked.truncate(COMMON_WORD_POOL);
+    }
+    ranked
+}
+
+/// The [`SCORED_CANDIDATES`] best of the pool's ranks, best first.
+fn best_candidates(mut ranked: Vec<u64>) -> Vec<u32> {
+    if ranked.len() > SCORED_CANDIDATES {
+        ranked.select_nth_unstable(SCORED_CANDIDATES);
+        ranked.truncate(SCORED_CANDIDATES);
+    }
+    ranked.sort_unstable();
+    ranked.into_iter().map(ranked_id).collect()
 }
 
 /// A score as candidates show it: four decimals.
@@ -1016,9 +1116,20 @@ fn may_begin_words(pieces: &[&str], text: &str, letters: &mut String) -> bool {
     pieces.iter().all(|piece| letters.contains(piece))
 }
 
-/// Whether a piece begins a word legal phrases are rewritten to.
+/// Whether a piece begins a word legal phrases are rewritten to. Every beginning of
+/// those words is gathered once: trying each word for every piece of every way of
+/// cutting a short query was two percent of resolve's instructions.
 fn begins_legal_form(piece: &str) -> bool {
-    legal_form_words().any(|w| w.starts_with(piece))
+    static BEGINNINGS: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    BEGINNINGS
+        .get_or_init(|| {
+            legal_form_words()
+                .flat_map(|word| {
+                    (0..=word.len()).filter(|&end| word.is_char_boundary(end)).map(move |end| &word[..end])
+                })
+                .collect()
+        })
+        .contains(piece)
 }
 
 /// Whether the pieces begin the name's words in order, using every word of substance
@@ -1067,6 +1178,7 @@ fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Align
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::index::NO_WORD;
 
     fn words(text: &str) -> Vec<String> {
         text.split(' ').map(str::to_string).collect()
@@ -1088,16 +1200,33 @@ mod tests {
     }
 
     #[test]
-    fn common_gains_answer_as_their_map() {
-        let mut common = CommonGains::default();
+    fn common_marks_sum_as_the_map_of_gains() {
+        let vocabulary = 70_000;
         let mut map: HashMap<u32, f32> = HashMap::default();
-        for (i, word) in [7u32, 7, 300, 301, 65_536, 1 << 31, 7].into_iter().enumerate() {
+        let mut found = Vec::new();
+        for (i, word) in [7u32, 7, 300, 301, 65_536, 63, 64, 7].into_iter().enumerate() {
             let gain = 0.1 + i as f32 / 3.0;
-            common.add(word, gain);
+            found.push((word, gain));
             *map.entry(word).or_default() += gain;
         }
-        for word in (0..70_000).chain([1 << 31, u32::MAX]) {
-            assert_eq!(common.get(word).map(|g| g.to_bits()), map.get(&word).map(|g| g.to_bits()), "{word}");
+        let mut bits = Vec::new();
+        {
+            let marks = CommonMarks::new(&mut bits, vocabulary, found);
+            let names: [&[u32]; 5] =
+                [&[7, 1, 300], &[2, 3, NO_WORD, NO_WORD], &[65_536, 64, 63, 7, 7], &[], &[300, 69_999, 301]];
+            for words in names {
+                let expected: f32 = words.iter().filter_map(|word| map.get(word)).sum();
+                assert_eq!(marks.sum(words).to_bits(), expected.to_bits(), "{words:?}");
+            }
+        }
+        assert!(bits.iter().all(|&b| b == 0), "unmarked when done");
+    }
+
+    #[test]
+    fn legal_form_beginnings_are_those_of_the_words() {
+        for piece in ["", "l", "ll", "llc", "llcx", "g", "gmb", "gmbh", "in", "inter", "international", "x", "zz", "sa"]
+        {
+            assert_eq!(begins_legal_form(piece), legal_form_words().any(|w| w.starts_with(piece)), "{piece}");
         }
     }
 
