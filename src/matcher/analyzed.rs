@@ -11,7 +11,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::index::surname_words;
+use super::index::{name_words, surname_words};
 use super::words::{class_of_folded, WordClass};
 use super::{Matcher, QueryError};
 use crate::aliases::MAX_NAME_CHARS;
@@ -37,10 +37,11 @@ impl AnalyzedName {
     }
 
     /// Whether the name is written as lists write people's ("FAMILY, Given") and holds
-    /// no legal form ("TAATTA, AO" is a bank): how a name of no known type is taken for
-    /// a person's, so that the rules for people's names apply to it.
+    /// no legal form, spelled out or not ("ROMASHKA, AO" is a company): how a name of no
+    /// known type is taken for a person's, so that the rules for people's names apply.
     pub fn written_as_person(&self) -> bool {
-        self.surname_words > 0 && !self.analyzed.folded.iter().any(|word| class_of_folded(word) == WordClass::LegalForm)
+        self.surname_words > 0
+            && !name_words(&self.analyzed).iter().any(|word| class_of_folded(word) == WordClass::LegalForm)
     }
 }
 
@@ -148,6 +149,8 @@ mod tests {
         assert!(person("AL-ASHQAR, 'Abdallah Jihad Musa"));
         assert!(!person("Duhopel Duhal"), "no comma: the type is unknown");
         assert!(!person("KAHAL RUSFENGA LOGISTICS, GMBH"), "a legal form names a company");
+        assert!(!person("KAHAL RUSFENGA, AO"), "as written in Russian");
+        assert!(!person("KAHAL RUSFENGA, Obshchestvo s Ogranichennoi Otvetstvennostyu"), "or spelled out");
         assert!(!person("Kahal Rusfenga, Logistics, Ltd"), "more than one comma");
     }
 }
