@@ -854,7 +854,7 @@ fn run_with_initials(words: &[WordView<'_>], used: &[bool], start: usize, letter
             }
             continue;
         }
-        if !initial_stands_for(letters[next], word.folded) {
+        if !fold::initial_stands_for(letters[next], word.folded) {
             return None;
         }
         next += 1;
@@ -863,27 +863,6 @@ fn run_with_initials(words: &[WordView<'_>], used: &[bool], start: usize, letter
         }
     }
     None
-}
-
-/// Whether an initial (folded as an acronym's letters are) stands for a folded word. The
-/// word's own first letter may have been folded from a pair (Chemical is "shimikal",
-/// Khalij "halij", Thomas "sumas", Phoenix "fuiniks"), and the initial's vowel folded.
-fn initial_stands_for(initial: u8, word: &str) -> bool {
-    let Some(&first) = word.as_bytes().first() else {
-        return false;
-    };
-    first == initial
-        || match initial {
-            b'k' => word.starts_with("sh") || first == b'h',
-            b't' => first == b's',
-            b'p' => first == b'f',
-            b'd' | b'z' => first == b'j',
-            b'w' => first == b'v',
-            b'e' | b'y' => first == b'i',
-            b'o' => first == b'u',
-            b'x' => first == b'k',
-            _ => false,
-        }
 }
 
 fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paired: &Paired<'_>) -> f32 {

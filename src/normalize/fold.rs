@@ -35,6 +35,31 @@ const GROUPS: &[(&str, &str)] = &[
     ("x", "ks"),
 ];
 
+/// Whether an initial, folded as an acronym's letters are (C is k, E is i), stands for a
+/// folded word: the word's first letter is the initial, or a consonant group beginning
+/// with that letter was folded into the word's first letters (Chemical is "shimikal",
+/// Khalij "halij", Thomas "sumas", Phoenix "fuiniks"). Read off [`GROUPS`], so that
+/// initials follow the folding.
+pub fn initial_stands_for(initial: u8, folded: &str) -> bool {
+    let Some(&first) = folded.as_bytes().first() else {
+        return false;
+    };
+    first == initial
+        || fold_vowel(initial) == first
+        || GROUPS.iter().any(|&(from, to)| {
+            !to.bytes().next().is_some_and(is_vowel)
+                && folded.starts_with(to)
+                && folded_letter(from.as_bytes()[0]) == initial
+        })
+}
+
+/// One letter as folding writes it alone: its one-letter group (c is k), then its vowel.
+fn folded_letter(letter: u8) -> u8 {
+    let grouped =
+        GROUPS.iter().find(|(from, _)| from.as_bytes() == [letter]).map_or(letter, |(_, to)| to.as_bytes()[0]);
+    fold_vowel(grouped)
+}
+
 /// Folds one word: letter groups, then vowels (e~i, o~u, y~i except a leading y before
 /// a vowel), doubled letters to one, and a final "h" after a vowel (rahmah = rahma)
 /// dropped.
@@ -348,6 +373,23 @@ mod tests {
         assert_eq!(fold_word("ramadhan"), fold_word("ramadan"));
         assert_eq!(fold_word("chaudhry"), fold_word("chaudry"));
         assert_eq!(fold_word("bengoetxea"), fold_word("bengoechea"));
+    }
+
+    #[test]
+    fn an_initial_stands_for_a_word_whose_first_letters_were_folded_from_it() {
+        let stands = |initial: u8, word: &str| initial_stands_for(initial, &fold_word(word));
+        // C folds to k in an acronym; ch, kh, th, ph, dj and zh fold in a word.
+        for (initial, word) in [(b'k', "chemical"), (b'k', "khalij"), (b'k', "corporation"), (b't', "thomas")] {
+            assert!(stands(initial, word), "{} / {word}", initial as char);
+        }
+        for (initial, word) in
+            [(b'p', "phoenix"), (b'd', "djibouti"), (b'z', "zhen"), (b'i', "economic"), (b'u', "organization")]
+        {
+            assert!(stands(initial, word), "{} / {word}", initial as char);
+        }
+        assert!(!stands(b's', "khalij"));
+        assert!(!stands(b'k', "thomas"));
+        assert!(!stands(b'm', "bank"));
         assert_eq!(fold_word("ghani"), fold_word("gani"));
         assert_eq!(fold_word("djamal"), fold_word("jamal"));
         assert_eq!(fold_word("dzhamal"), fold_word("jamal"));
