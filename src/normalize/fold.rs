@@ -106,6 +106,11 @@ pub fn fold_word(word: &str) -> String {
     if word.contains("ll") && matches!(folded.as_str(), "ala" | "ula" | "ila") {
         return "allah".to_string();
     }
+    // Mohd and Muhd are how Malay and South Asian names abbreviate Muhammad: the same
+    // word, which a skeleton (mhd against mhmd) cannot see.
+    if folded == "muhd" {
+        return fold_word("muhammad");
+    }
     folded
 }
 
@@ -416,6 +421,14 @@ mod tests {
         assert_eq!(skeleton(&fold_word("mohamed")), "mhmd");
         assert_eq!(skeleton(&fold_word("aksenov")), skeleton(&fold_word("aksyonov")));
         assert_eq!(skeleton("aia"), "aia");
+    }
+
+    #[test]
+    fn the_abbreviations_of_muhammad_fold_as_the_name() {
+        assert_eq!(fold_word("mohd"), fold_word("muhammad"));
+        assert_eq!(fold_word("muhd"), fold_word("muhammad"));
+        assert_eq!(skeleton(&fold_word("mohd")), skeleton(&fold_word("mohammed")));
+        assert_ne!(fold_word("mahd"), fold_word("muhammad"));
     }
 
     #[test]
