@@ -41,6 +41,11 @@ pub fn romanize_word(word: &str) -> String {
     if word == "الله" || word == "لله" {
         return "allah".to_string();
     }
+    // A kunya written joined (ابوالحسن, ابوالفضل: Abu al-Hasan, Abolfazl) is "Abu" and a
+    // name with its article, as when spaced, so that it folds into the same one word.
+    if let Some(name) = word.strip_prefix("ابوال").filter(|name| name.chars().count() >= 2) {
+        return format!("abu al {}", romanize_word(name));
+    }
     let letters: Vec<char> = word.chars().collect();
     let (article, body) = match letters.as_slice() {
         ['ا', 'ل', rest @ ..] if rest.len() >= 2 => ("al ", rest),
@@ -163,5 +168,7 @@ mod tests {
         assert_eq!(romanize_word("الازهر"), "al azhr");
         assert_eq!(romanize_word("ځدران"), "zdran");
         assert_eq!(romanize_word("پښتون"), "pshtun");
+        assert_eq!(romanize_word("ابوالحسن"), "abu al Hsn");
+        assert_eq!(romanize_word("ابوبكر"), "abubkr");
     }
 }

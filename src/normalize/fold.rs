@@ -269,6 +269,20 @@ fn word_level_fold(words: &[String]) -> Option<(String, usize)> {
 
 /// "Abu Yasir", "Abu al-Khayr", "Umm Layth" as one word, and how many words it used.
 fn kunya(words: &[String]) -> Option<(String, usize)> {
+    let first = words.first()?;
+    // Persian and South Asian spellings write "Abu al-" as one syllable: Abul Hasan,
+    // Abolfazl, Aboulkhair are Abu al-Hasan, Abu al-Fazl, Abu al-Khayr.
+    if let Some(name) = ["abul", "abol", "aboul"].iter().find_map(|prefix| first.strip_prefix(prefix)) {
+        return match (name, words.get(1)) {
+            ("", Some(next)) => Some((format!("abu{}", fold_word(next)), 2)),
+            // Before a vowel the l is the name's own: Aboulail is Abou Lail.
+            (name, _) if name.as_bytes().first().is_some_and(|&b| is_vowel(b)) => {
+                Some((format!("abu{}", fold_word(&first[first.len() - name.len() - 1..])), 1))
+            }
+            (name, _) if name.len() >= 3 => Some((format!("abu{}", fold_word(name)), 1)),
+            _ => None,
+        };
+    }
     let [first, next, ..] = words else {
         return None;
     };
@@ -446,6 +460,13 @@ mod tests {
     fn a_kunya_is_one_word() {
         assert_eq!(fold_all("abu yasir hassan"), fold_all("abou yaser hassan"));
         assert_eq!(fold_all("abu al khayr"), fold_all("abu khayr"));
+        assert_eq!(fold_all("abul hasan"), fold_all("abu al hasan"));
+        assert_eq!(fold_all("abolfazl"), fold_all("abu al fazl"));
+        assert_eq!(fold_all("aboulkhair ali"), fold_all("abu al khayr ali"));
+        assert_eq!(fold_all("aboulail"), fold_all("abou lail"));
+        // Too short to be a name after the article: a word of its own.
+        assert_eq!(fold_all("abuli"), fold_word("abuli"));
+        assert_eq!(fold_all("abul"), fold_word("abul"));
         assert_ne!(fold_all("abu yasir hassan").split(' ').next(), Some("yasir"));
     }
 

@@ -152,5 +152,7 @@ mod tests {
         let skeletons =
             |a: &Analyzed| a.folded.iter().filter(|w| !is_article(w)).map(|w| fold::skeleton(w)).collect::<Vec<_>>();
         assert_eq!(skeletons(&arabic), skeletons(&latin));
+        // A kunya written joined meets it written apart.
+        assert_eq!(skeletons(&analyze("ابوالحسن المهاجر")), skeletons(&analyze("Abu al-Hasan al-Muhajir")));
     }
 }
