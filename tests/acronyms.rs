@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use canonym::aliases::load_paths;
+use canonym::aliases::{load_paths, EntityType};
 use canonym::matcher::{MatchConfig, Matcher, Method, Outcome, Query};
 
 fn matcher() -> Matcher {
@@ -77,4 +77,19 @@ fn a_blend_of_a_words_head_and_the_next_word_is_the_name() {
     // A word the table holds is that word: RODANTE is not RO + DANTE.
     let (_, _, method) = answer(&matcher, "EQUIPO");
     assert_ne!(method, Some(Method::Acronym));
+}
+
+#[test]
+fn compare_reads_no_acronym_in_a_persons_initials() {
+    let matcher = matcher();
+    let compare = |left: &str, right: &str, kind| matcher.compare(left, right, kind).expect("valid names");
+    // Written family name first: a person's, without a type too.
+    let initials = compare("GAN", "GANOV, Alexander Nikolaevich", None);
+    assert_ne!(initials.method, Method::Acronym);
+    assert!(!initials.is_match, "{}", initials.score);
+    let typed = compare("DMR", "Duarte Munoz Roque", Some(EntityType::Person));
+    assert_ne!(typed.method, Method::Acronym);
+    // An organisation's initials still are its acronym, as resolve reads them.
+    let organisation = compare("DMR", "Duarte Munoz Roque", None);
+    assert_eq!((organisation.method, organisation.is_match), (Method::Acronym, true));
 }

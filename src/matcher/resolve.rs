@@ -92,6 +92,12 @@ impl PreparedQuery {
         }
     }
 
+    /// [`AnalyzedName::written_as_person`] read off the prepared words, which are the
+    /// same words with the same classes: no word is folded again.
+    fn written_as_person(&self) -> bool {
+        self.surname_words > 0 && !self.classes.contains(&WordClass::LegalForm)
+    }
+
     fn views(&self) -> Vec<WordView<'_>> {
         (0..self.folded.len())
             .map(|i| WordView {
@@ -247,12 +253,12 @@ impl Matcher {
         let (left_name, right_name) = (AnalyzedName::new(left)?, AnalyzedName::new(right)?);
         let method_if_equal = if left.trim() == right.trim() { Method::Exact } else { Method::Normalized };
         let strict_equal = left_name.strict_key() == right_name.strict_key();
+        let (left, right) = (self.prepare(left_name), self.prepare(right_name));
         // Without a type, a name written as a person's says what the pair is.
         let person = match kind {
             Some(kind) => kind == EntityType::Person,
-            None => left_name.written_as_person() || right_name.written_as_person(),
+            None => left.written_as_person() || right.written_as_person(),
         };
-        let (left, right) = (self.prepare(left_name), self.prepare(right_name));
         let alignment = align(&left.views(), &right.views(), person);
         let mut explanation = Explanation {
             query_key: left.analyzed.strict.clone(),
@@ -262,7 +268,9 @@ impl Matcher {
         };
         let (score, method) = if strict_equal {
             (1.0, method_if_equal)
-        } else if is_acronym_of(&left, &right) || is_acronym_of(&right, &left) {
+        } else if !person && (is_acronym_of(&left, &right) || is_acronym_of(&right, &left)) {
+            // People's initials are not acronyms, as in the index: "GAN" is not GANOV,
+            // Alexander Nikolaevich.
             (self.config.acronym_score.max(f64::from(alignment.score)), Method::Acronym)
         } else {
             (f64::from(alignment.score), fuzzy_method(&left, &right.folded, &alignment))
@@ -1182,6 +1190,28 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         text.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_prepared_name_is_written_as_a_person_exactly_when_its_analysis_is() {
+        let matcher = Matcher::new(std::sync::Arc::new(crate::aliases::AliasTable::default()), Default::default());
+        for name in [
+            "GANOV, Alexander Nikolaevich",
+            "DUHOPEL, Duhal",
+            "ROMASHKA, AO",
+            "ROMASHKA, Aktsionernoe Obshchestvo",
+            "ACME, LLC",
+            "KHAN, Abu al-Hasan",
+            "Islamic State",
+            "Nusra Front, al-",
+            "BANK OF KUNLUN, Co. Ltd",
+        ] {
+            let analyzed = AnalyzedName::new(name).expect("a valid name");
+            let expected = analyzed.written_as_person();
+            assert_eq!(matcher.prepare(analyzed).written_as_person(), expected, "{name}");
+        }
+        let person = |name| AnalyzedName::new(name).is_ok_and(|analyzed| analyzed.written_as_person());
+        assert!(person("GANOV, Alexander Nikolaevich") && !person("ROMASHKA, AO") && !person("Islamic State"));
     }
 
     #[test]
