@@ -871,6 +871,11 @@ fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paire
         return 0.0;
     }
     let matched: f32 = pairs.iter().map(|pair| pair.similarity * pair_weight(query, name, pair)).sum();
+    // Nothing paired scores 0, not the -0.0 an empty sum starts from (which answers
+    // printed as "-0.0" and `total_cmp` ranked below 0).
+    if matched <= 0.0 {
+        return 0.0;
+    }
     (matched / total).min(1.0)
 }
 
@@ -1288,6 +1293,12 @@ mod tests {
     #[test]
     fn equal_after_folding_scores_one() {
         assert!((score("Aknaf Beit al-Makdis", "Aknaf Bayt al-Maqdis") - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn names_with_nothing_in_common_score_a_positive_zero() {
+        let nothing = score("Aknaf Beit al-Makdis", "Wolverine Holdings");
+        assert_eq!(nothing.to_bits(), 0.0_f32.to_bits(), "{nothing:?}");
     }
 
     #[test]
