@@ -12,14 +12,16 @@ pub fn nfkc(text: &str) -> String {
 /// Drops control, format and bidi characters (ZWJ, ZWNJ, LRM, RLM, RLO...), and the Arabic
 /// tatweel, which only stretches a word. Line breaks and tabs become spaces.
 pub fn strip_invisible(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\t' | '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some(' '),
-            '\u{0640}' => None,
-            c if is_invisible(c) => None,
-            c => Some(c),
-        })
-        .collect()
+    // Never longer than the text (a line break becomes one space): sized once, where
+    // collecting grew the string a character at a time, a tenth of a query's analysis.
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().filter_map(|c| match c {
+        '\t' | '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some(' '),
+        '\u{0640}' => None,
+        c if is_invisible(c) => None,
+        c => Some(c),
+    }));
+    out
 }
 
 fn is_invisible(c: char) -> bool {
