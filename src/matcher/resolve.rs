@@ -56,7 +56,8 @@ const JOINED_WORDS_KEPT: usize = 1 << 16;
 
 /// A query's words with their weights.
 struct PreparedQuery {
-    /// The analysis, its folds moved to `folded` (`take_folded_with_legal_forms`).
+    /// The analysis; its folds may have been moved out (`take_folded_with_legal_forms`):
+    /// `folded` holds the words the stages read.
     analyzed: normalize::Analyzed,
     /// The romanized words with legal forms in one spelling (`canonical_legal_forms`):
     /// the scorer's words are these folded, and the acronym stage reads them as they are.

@@ -13,7 +13,7 @@ pub fn nfkc(text: &str) -> String {
 /// tatweel, which only stretches a word. Line breaks and tabs become spaces.
 pub fn strip_invisible(text: &str) -> String {
     // Never longer than the text (a line break becomes one space): sized once, where
-    // collecting grew the string a character at a time, a tenth of a query's analysis.
+    // collecting through `filter_map` (no size hint) grew it a character at a time.
     let mut out = String::with_capacity(text.len());
     out.extend(text.chars().filter_map(|c| match c {
         '\t' | '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some(' '),
@@ -74,7 +74,8 @@ pub fn fold_punctuation(text: &str) -> String {
     let mut spaced = String::with_capacity(text.len());
     if text.is_ascii() {
         // Most names are ASCII: each byte's fold is read from a table made by the same
-        // rules, where classing every character was most of this function's time.
+        // rules, rather than classing every character again (0.8% of resolve's
+        // instructions, callgrind).
         let table = ascii_punctuation();
         for byte in text.bytes() {
             push_punctuation_folded(table[usize::from(byte & 0x7F)], char::from(byte), &mut spaced);
