@@ -6,7 +6,7 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::evidence::Evidence;
 use super::index::{
-    derived_acronyms, folded_with_legal_forms, legal_forms, word_weight, Index, IndexedName, INLINE_WORDS, PRIMARY,
+    derived_acronyms, legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName, INLINE_WORDS, PRIMARY,
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
@@ -56,6 +56,8 @@ const JOINED_WORDS_KEPT: usize = 1 << 16;
 
 /// A query's words with their weights.
 struct PreparedQuery {
+    /// The analysis; its folds may have been moved out (`take_folded_with_legal_forms`):
+    /// `folded` holds the words the stages read.
     analyzed: normalize::Analyzed,
     /// The romanized words with legal forms in one spelling (`canonical_legal_forms`):
     /// the scorer's words are these folded, and the acronym stage reads them as they are.
@@ -163,8 +165,10 @@ impl Matcher {
         let scored = if strict_hits.is_empty() {
             // Word pairs scored for the candidates are mostly those coverage asks about.
             let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-            let mut fuzzy = self.fuzzy_hits(query, &prepared, lookalikes, &mut similarities);
-            self.lift_covered(&prepared, &mut fuzzy, threshold, &mut similarities);
+            // One set of views serves every stage of the query.
+            let query_views = prepared.views();
+            let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, &mut similarities);
+            self.lift_covered(&query_views, &mut fuzzy, threshold, &mut similarities);
             fuzzy
         } else {
             strict_hits
@@ -235,7 +239,7 @@ impl Matcher {
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
         let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-        let fuzzy_hits = self.fuzzy_hits(&query, &prepared, lookalikes, &mut similarities);
+        let fuzzy_hits = self.fuzzy_hits(&query, &prepared, &prepared.views(), lookalikes, &mut similarities);
         // Sized for every hit: grown from empty, the map was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
             HashMap::with_capacity_and_hasher(strict_hits.len() + fuzzy_hits.len(), Default::default());
@@ -303,9 +307,10 @@ impl Matcher {
     }
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
-        let AnalyzedName { analyzed, surname_words } = name;
+        let AnalyzedName { mut analyzed, surname_words } = name;
         let (legal, latin_alone) = legal_forms(&analyzed);
-        let (folded, folded_alone) = folded_with_legal_forms(&analyzed, &legal, latin_alone);
+        // `analyzed.folded` is read no more: the prepared words are read instead.
+        let (folded, folded_alone) = take_folded_with_legal_forms(&mut analyzed, &legal, latin_alone);
         let count = folded.len();
         let (mut skeletons, mut weights, mut groups, mut classes, mut numerals, mut facts) = (
             Vec::with_capacity(count),
@@ -358,17 +363,19 @@ impl Matcher {
         }
     }
 
+    /// `query_views` is `prepared.views()`.
     fn fuzzy_hits(
         &self,
         query: &Query<'_>,
         prepared: &PreparedQuery,
+        query_views: &[WordView<'_>],
         lookalikes: Option<&WordLookalikes>,
         similarities: &mut PairSimilarities,
     ) -> Vec<Scored> {
         // One scratch for the query: the candidate stage's joined words are aligning's,
         // and the thread keeps it for its next query.
         let mut scratch = ALIGN_SCRATCH.take();
-        let mut candidates = self.word_candidates(prepared, lookalikes, &mut scratch);
+        let mut candidates = self.word_candidates(prepared, query_views, lookalikes, &mut scratch);
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
         candidates.extend(loose_hits.iter().copied());
@@ -384,7 +391,6 @@ impl Matcher {
             .iter()
             .map(|&id| Index::entity_type(&self.table, &self.index.names[id as usize]) == EntityType::Person)
             .collect();
-        let query_views = prepared.views();
         // Sized for every candidate: grown from empty, it was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
             HashMap::with_capacity_and_hasher(candidates.len() + acronym_hits.len(), Default::default());
@@ -399,10 +405,10 @@ impl Matcher {
             rows.clear();
             let word_ids = self.index.words_of(name);
             rows.extend(
-                word_ids.iter().zip(&name_views).map(|(&word, view)| similarities.row(word, &query_views, view)),
+                word_ids.iter().zip(&name_views).map(|(&word, view)| similarities.row(word, query_views, view)),
             );
             let alignment_score =
-                align_with(&query_views, &name_views, person, |qi, ni| similarities.in_row(rows[ni], qi), &mut scratch);
+                align_with(query_views, &name_views, person, |qi, ni| similarities.in_row(rows[ni], qi), &mut scratch);
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
@@ -436,16 +442,15 @@ impl Matcher {
     /// every word of the query between them, when the best name alone fell short because
     /// it lacks a word another name has. The margin still applies: two such entities are
     /// ambiguous.
-    /// `similarities` is the query's pair memo.
+    /// `query_views` are the query's word views, `similarities` its pair memo.
     fn lift_covered(
         &self,
-        prepared: &PreparedQuery,
+        query_views: &[WordView<'_>],
         scored: &mut [Scored],
         threshold: f64,
         similarities: &mut PairSimilarities,
     ) {
         let lifted = threshold + COVERED_LIFT;
-        let query_views = prepared.views();
         for candidate in scored.iter_mut() {
             if candidate.method != Method::Fuzzy || candidate.score < COVERED_FLOOR || candidate.score >= lifted {
                 continue;
@@ -457,8 +462,8 @@ impl Matcher {
                 .filter(|name| !name.exact_only)
                 .collect();
             let views: Vec<Vec<WordView<'_>>> = names.iter().map(|name| self.name_views(name)).collect();
-            let covered = covered_by(&query_views, &views, |qi, k, j| {
-                let row = similarities.row(self.index.words_of(names[k])[j], &query_views, &views[k][j]);
+            let covered = covered_by(query_views, &views, |qi, k, j| {
+                let row = similarities.row(self.index.words_of(names[k])[j], query_views, &views[k][j]);
                 similarities.in_row(row, qi)
             });
             if covered {
@@ -471,6 +476,7 @@ impl Matcher {
     fn word_candidates(
         &self,
         prepared: &PreparedQuery,
+        query_views: &[WordView<'_>],
         lookalikes: Option<&WordLookalikes>,
         scratch: &mut AlignScratch,
     ) -> Vec<u32> {
@@ -478,7 +484,7 @@ impl Matcher {
         // "Mohammed") only add to candidates already found, checked name by name: their
         // postings are long, and walking them was most of a query's time.
         let mut common: Vec<(usize, u32, f32)> = Vec::new();
-        let alike = self.query_lookalikes(prepared, lookalikes);
+        let alike = self.query_lookalikes(prepared, query_views, lookalikes);
         let mut ranked = Evidence::with(|evidence| {
             self.walk_rare_postings(alike, evidence, &mut common);
             self.joined_word_candidates(prepared, evidence, scratch);
@@ -498,9 +504,13 @@ impl Matcher {
     /// The look-alikes of every query word, their similarity made the gain (times the
     /// query word's weight): taken from `lookalikes` when it holds the word, else found
     /// (and remembered by the thread).
-    fn query_lookalikes(&self, prepared: &PreparedQuery, lookalikes: Option<&WordLookalikes>) -> Vec<Lookalike> {
+    fn query_lookalikes(
+        &self,
+        prepared: &PreparedQuery,
+        query_views: &[WordView<'_>],
+        lookalikes: Option<&WordLookalikes>,
+    ) -> Vec<Lookalike> {
         let mut alike: Vec<Lookalike> = Vec::new();
-        let query_views = prepared.views();
         for (i, query_word) in query_views.iter().enumerate() {
             let weight = prepared.weights[i];
             let gain = |found: Lookalike| Lookalike { similarity: weight * found.similarity, ..found };

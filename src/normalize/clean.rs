@@ -12,14 +12,16 @@ pub fn nfkc(text: &str) -> String {
 /// Drops control, format and bidi characters (ZWJ, ZWNJ, LRM, RLM, RLO...), and the Arabic
 /// tatweel, which only stretches a word. Line breaks and tabs become spaces.
 pub fn strip_invisible(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\t' | '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some(' '),
-            '\u{0640}' => None,
-            c if is_invisible(c) => None,
-            c => Some(c),
-        })
-        .collect()
+    // Never longer than the text (a line break becomes one space): sized once, where
+    // collecting through `filter_map` (no size hint) grew it a character at a time.
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().filter_map(|c| match c {
+        '\t' | '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some(' '),
+        '\u{0640}' => None,
+        c if is_invisible(c) => None,
+        c => Some(c),
+    }));
+    out
 }
 
 fn is_invisible(c: char) -> bool {
@@ -70,15 +72,17 @@ fn is_accent_block(c: char) -> bool {
 /// a dotted acronym (U.S.A. = USA) and otherwise separate words.
 pub fn fold_punctuation(text: &str) -> String {
     let mut spaced = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_quote(c) {
-            continue;
-        } else if c == '&' || c == '＆' {
-            spaced.push_str(" and ");
-        } else if c == '.' || c.is_alphanumeric() || c.is_whitespace() || is_combining_mark(c) {
-            spaced.push(c);
-        } else {
-            spaced.push(' ');
+    if text.is_ascii() {
+        // Most names are ASCII: each byte's fold is read from a table made by the same
+        // rules, rather than classing every character again (0.8% of resolve's
+        // instructions, callgrind).
+        let table = ascii_punctuation();
+        for byte in text.bytes() {
+            push_punctuation_folded(table[usize::from(byte & 0x7F)], char::from(byte), &mut spaced);
+        }
+    } else {
+        for c in text.chars() {
+            push_punctuation_folded(punctuation_fold(c), c, &mut spaced);
         }
     }
     // Written straight into one string: a string and a list per word, then a list of the
@@ -91,6 +95,48 @@ pub fn fold_punctuation(text: &str) -> String {
         push_dotted(token, &mut out);
     }
     out
+}
+
+/// What [`fold_punctuation`] writes for one character.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PunctuationFold {
+    /// Nothing: a quote.
+    Drop,
+    /// The word "and", spaced.
+    And,
+    /// The character itself.
+    Keep,
+    /// A space.
+    Space,
+}
+
+/// The fold of one character.
+fn punctuation_fold(c: char) -> PunctuationFold {
+    if is_quote(c) {
+        PunctuationFold::Drop
+    } else if c == '&' || c == '＆' {
+        PunctuationFold::And
+    } else if c == '.' || c.is_alphanumeric() || c.is_whitespace() || is_combining_mark(c) {
+        PunctuationFold::Keep
+    } else {
+        PunctuationFold::Space
+    }
+}
+
+/// [`punctuation_fold`] of every ASCII character, made once.
+fn ascii_punctuation() -> &'static [PunctuationFold; 128] {
+    static TABLE: std::sync::OnceLock<[PunctuationFold; 128]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| std::array::from_fn(|byte| punctuation_fold(char::from(byte as u8))))
+}
+
+/// Appends what `fold` says for `c`.
+fn push_punctuation_folded(fold: PunctuationFold, c: char, out: &mut String) {
+    match fold {
+        PunctuationFold::Drop => {}
+        PunctuationFold::And => out.push_str(" and "),
+        PunctuationFold::Keep => out.push(c),
+        PunctuationFold::Space => out.push(' '),
+    }
 }
 
 fn is_quote(c: char) -> bool {
@@ -198,6 +244,19 @@ mod tests {
         assert_eq!(fold_punctuation("a.bc .. x.y.z."), "a bc  xyz", "a token of dots alone leaves its space");
         assert_eq!(fold_punctuation("Nusra Front, al-"), "Nusra Front al");
         assert_eq!(fold_punctuation("ʿAbd al‐Raḥmān"), "Abd al Raḥmān");
+    }
+
+    #[test]
+    fn ascii_text_folds_as_any_text_does() {
+        // A letter past ASCII sends the same characters down the general path; after a
+        // letter, it only lengthens the last word.
+        for c in (0u8..128).map(char::from) {
+            for text in [format!("xx{c}yy"), format!("{c}{c}Ab 9{c}zz"), format!("{c}zz")] {
+                let general = fold_punctuation(&format!("{text}é"));
+                let ascii = fold_punctuation(&text);
+                assert_eq!(general.strip_suffix('é'), Some(ascii.as_str()), "{c:?} in {text:?}");
+            }
+        }
     }
 
     #[test]

@@ -80,7 +80,10 @@ pub fn fold_word(word: &str) -> String {
     }
     // The word is ASCII here, and so is every letter folding writes: each byte is a char.
     let bytes = grouped.as_bytes();
-    let mut folded = String::with_capacity(bytes.len());
+    // Written into the memory of the undoubled word, read no more: an allocation less
+    // per word folded.
+    let mut folded = single;
+    folded.clear();
     for (i, &b) in bytes.iter().enumerate() {
         let next_is_vowel = bytes.get(i + 1).is_some_and(|&n| is_vowel(n));
         let c = match b {
