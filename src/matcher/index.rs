@@ -13,7 +13,6 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
-use super::edit;
 use super::score::{strip_article, WordFacts};
 use super::words::{canonical_legal_forms, canonical_legal_forms_folded, class_of_folded, WordClass};
 use super::AnalyzedName;
@@ -446,15 +445,8 @@ impl Index {
             numeral: fold::is_numeral(folded),
             postings: Vec::new(),
             weight: 0.0,
-            facts: WordFacts {
-                known: true,
-                id,
-                // Found once every word is in (`Index::finish_facts`).
-                stripped: NO_WORD,
-                skeleton: skeleton_id,
-                letters: edit::letters(folded.as_bytes()),
-                article: normalize::is_article(folded),
-            },
+            // The stripped form is found once every word is in (`Index::finish_facts`).
+            facts: WordFacts::of_word(folded, id, NO_WORD, skeleton_id),
         });
         self.word_ids.insert(folded.into(), id);
         id
@@ -475,17 +467,17 @@ impl Index {
     /// The facts of a folded word with skeleton `skeleton` against this index (a word of
     /// the index has its own).
     pub(crate) fn facts_of(&self, folded: &str, skeleton: &str) -> WordFacts {
-        if let Some(id) = self.lookup_word(folded) {
-            return self.words[id as usize].facts;
+        match self.lookup_word(folded) {
+            Some(id) => self.words[id as usize].facts,
+            None => self.facts_of_new_word(folded, skeleton),
         }
-        WordFacts {
-            known: true,
-            id: NO_WORD,
-            stripped: strip_article(folded).and_then(|bare| self.lookup_word(bare)).unwrap_or(NO_WORD),
-            skeleton: self.skeleton_ids.get(skeleton).copied().unwrap_or(NO_WORD),
-            letters: edit::letters(folded.as_bytes()),
-            article: normalize::is_article(folded),
-        }
+    }
+
+    /// The facts of a folded word the index lacks, with skeleton `skeleton`.
+    pub(crate) fn facts_of_new_word(&self, folded: &str, skeleton: &str) -> WordFacts {
+        let stripped = strip_article(folded).and_then(|bare| self.lookup_word(bare)).unwrap_or(NO_WORD);
+        let skeleton = self.skeleton_ids.get(skeleton).copied().unwrap_or(NO_WORD);
+        WordFacts::of_word(folded, NO_WORD, stripped, skeleton)
     }
 
     fn finish_deletes(&mut self) {

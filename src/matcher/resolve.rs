@@ -338,7 +338,7 @@ impl Matcher {
                 None => {
                     let class = class_of_folded(word);
                     let skeleton = fold::skeleton(word);
-                    facts.push(self.index.facts_of(word, &skeleton));
+                    facts.push(self.index.facts_of_new_word(word, &skeleton));
                     skeletons.push(skeleton);
                     weights.push(word_weight(class, 0, self.index.names.len()));
                     groups.push(self.index.group_of(word));

@@ -67,6 +67,20 @@ impl WordFacts {
     /// Facts not filled: the words are compared by their spellings.
     pub const UNKNOWN: WordFacts =
         WordFacts { known: false, id: NO_WORD, stripped: NO_WORD, skeleton: NO_WORD, letters: 0, article: false };
+
+    /// The facts of the folded word `folded` against an index that gives it these ids
+    /// (each `NO_WORD` where the index has none); its letters and article test are read
+    /// off the word.
+    pub fn of_word(folded: &str, id: u32, stripped: u32, skeleton: u32) -> WordFacts {
+        WordFacts {
+            known: true,
+            id,
+            stripped,
+            skeleton,
+            letters: edit::letters(folded.as_bytes()),
+            article: crate::normalize::is_article(folded),
+        }
+    }
 }
 
 /// The id of no word or skeleton of an index.
