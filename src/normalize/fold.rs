@@ -395,6 +395,18 @@ mod tests {
         assert_eq!(fold_word("ramadhan"), fold_word("ramadan"));
         assert_eq!(fold_word("chaudhry"), fold_word("chaudry"));
         assert_eq!(fold_word("bengoetxea"), fold_word("bengoechea"));
+        assert_eq!(fold_word("ghani"), fold_word("gani"));
+        assert_eq!(fold_word("djamal"), fold_word("jamal"));
+        assert_eq!(fold_word("dzhamal"), fold_word("jamal"));
+        assert_eq!(fold_word("gariev"), fold_word("gariyev"));
+        assert_eq!(fold_word("moussa"), fold_word("musa"));
+        assert_eq!(fold_word("rahmah"), fold_word("rahma"));
+        assert_eq!(fold_word("walid"), fold_word("valid"));
+        assert_eq!(fold_word("victor"), fold_word("viktor"));
+        assert_eq!(fold_word("sergeyevich"), fold_word("sergeevich"));
+        assert_eq!(fold_word("aous"), fold_word("aus"));
+        assert_eq!(fold_word("rayyan"), fold_word("rayan"));
+        assert_eq!(skeleton(&fold_word("ghasem")), skeleton(&fold_word("qasem")));
     }
 
     #[test]
@@ -412,18 +424,6 @@ mod tests {
         assert!(!stands(b's', "khalij"));
         assert!(!stands(b'k', "thomas"));
         assert!(!stands(b'm', "bank"));
-        assert_eq!(fold_word("ghani"), fold_word("gani"));
-        assert_eq!(fold_word("djamal"), fold_word("jamal"));
-        assert_eq!(fold_word("dzhamal"), fold_word("jamal"));
-        assert_eq!(fold_word("gariev"), fold_word("gariyev"));
-        assert_eq!(fold_word("moussa"), fold_word("musa"));
-        assert_eq!(fold_word("rahmah"), fold_word("rahma"));
-        assert_eq!(fold_word("walid"), fold_word("valid"));
-        assert_eq!(fold_word("victor"), fold_word("viktor"));
-        assert_eq!(fold_word("sergeyevich"), fold_word("sergeevich"));
-        assert_eq!(fold_word("aous"), fold_word("aus"));
-        assert_eq!(fold_word("rayyan"), fold_word("rayan"));
-        assert_eq!(skeleton(&fold_word("ghasem")), skeleton(&fold_word("qasem")));
     }
 
     #[test]
