@@ -454,11 +454,7 @@ impl Index {
 
     /// Each word's article-stripped form among the words ([`WordFacts::stripped`]).
     fn finish_facts(&mut self) {
-        let stripped: Vec<u32> = self
-            .words
-            .iter()
-            .map(|word| strip_article(&word.folded).and_then(|bare| self.lookup_word(bare)).unwrap_or(NO_WORD))
-            .collect();
+        let stripped: Vec<u32> = self.words.iter().map(|word| self.stripped_word(&word.folded)).collect();
         for (word, stripped) in self.words.iter_mut().zip(stripped) {
             word.facts.stripped = stripped;
         }
@@ -475,9 +471,13 @@ impl Index {
 
     /// The facts of a folded word the index lacks, with skeleton `skeleton`.
     pub(crate) fn facts_of_new_word(&self, folded: &str, skeleton: &str) -> WordFacts {
-        let stripped = strip_article(folded).and_then(|bare| self.lookup_word(bare)).unwrap_or(NO_WORD);
         let skeleton = self.skeleton_ids.get(skeleton).copied().unwrap_or(NO_WORD);
-        WordFacts::of_word(folded, NO_WORD, stripped, skeleton)
+        WordFacts::of_word(folded, NO_WORD, self.stripped_word(folded), skeleton)
+    }
+
+    /// The index's word that `folded` is with an attached article stripped, or `NO_WORD`.
+    fn stripped_word(&self, folded: &str) -> u32 {
+        strip_article(folded).and_then(|bare| self.lookup_word(bare)).unwrap_or(NO_WORD)
     }
 
     fn finish_deletes(&mut self) {
