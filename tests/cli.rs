@@ -302,6 +302,25 @@ fn compare_scores_tab_separated_pairs() {
 
     assert_eq!(answers[3]["outcome"], "error");
     assert_eq!(answers[3]["line"], 4);
+    assert_eq!((&answers[3]["left"], &answers[3]["match"]), (&Value::Null, &Value::Null), "{}", answers[3]);
+}
+
+#[test]
+fn compare_says_which_name_of_a_pair_it_refuses() {
+    let output = run(&["compare"], "Syria\t...\n\tSyria\nSyria\tSyrie\n");
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let answers = json_lines(&output);
+    assert_eq!(answers.len(), 3);
+    let refused = |answer: &Value, side: &str| {
+        assert_eq!(answer["outcome"], "error", "{answer}");
+        let error = answer["error"].as_str().expect("message");
+        assert!(error.starts_with(&format!("{side} name: ")), "{answer}");
+    };
+    refused(&answers[0], "right");
+    assert_eq!((&answers[0]["left"], &answers[0]["right"]), (&"Syria".into(), &"...".into()));
+    refused(&answers[1], "left");
+    assert_eq!(answers[1]["right"], "Syria");
+    assert_eq!(answers[2]["match"], true, "{}", answers[2]);
 }
 
 #[test]

@@ -215,6 +215,12 @@ async fn bad_requests_are_invalid_argument_with_a_reason() {
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(status.message().starts_with("right:"), "{}", status.message());
     let status = client
+        .compare(CompareRequest { left: "...".into(), right: "".into(), ..Default::default() })
+        .await
+        .expect_err("left with nothing to match");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().starts_with("left: name has no letter"), "{}", status.message());
+    let status = client
         .compare(CompareRequest { left: "Syria".into(), right: "Syrie".into(), r#type: 7, ..Default::default() })
         .await
         .expect_err("bad type");

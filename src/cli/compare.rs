@@ -44,11 +44,11 @@ pub(crate) fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     super::stream::map_lines(stdin, &mut stdout, args.threads, |line_number, line| {
         let (left, right, kind) = match parse_pair(line, args.jsonl) {
             Ok(pair) => pair,
-            Err(error) => return output::line_error(line_number, None, &error).to_string(),
+            Err(error) => return output::pair_error(line_number, None, &error).to_string(),
         };
         match matcher.compare(&left, &right, kind) {
             Ok(comparison) => output::comparison(&left, &right, &comparison, args.explain).to_string(),
-            Err(error) => output::line_error(line_number, None, &error.to_string()).to_string(),
+            Err(refused) => output::pair_error(line_number, Some((&left, &right)), &refused.to_string()).to_string(),
         }
     })?;
     Ok(ExitCode::SUCCESS)

@@ -64,6 +64,13 @@ fn explain(explanation: &Explanation) -> Value {
     })
 }
 
+/// `{"line", "left", "right", "outcome": "error", "match": null, "error"}` for a pair
+/// that could not be compared: the pair when it could be read, and which name is wrong.
+pub(crate) fn pair_error(line: u64, pair: Option<(&str, &str)>, error: &str) -> Value {
+    let (left, right) = pair.unzip();
+    json!({ "line": line, "left": left, "right": right, "outcome": "error", "match": null, "error": error })
+}
+
 /// `{"line", "query", "error"}` for an input line that could not be used.
 pub(crate) fn line_error(line: u64, query: Option<&str>, error: &str) -> Value {
     json!({ "line": line, "query": query, "outcome": "error", "entity_id": null, "error": error })

@@ -50,6 +50,35 @@ pub enum QueryError {
     BadThreshold(f64),
 }
 
+/// Which name of a pair [`Matcher::compare`](super::Matcher::compare) refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairSide {
+    /// The first name.
+    Left,
+    /// The second name.
+    Right,
+}
+
+impl PairSide {
+    /// `left` or `right`, as the CLI's JSON and the gRPC request name the field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairSide::Left => "left",
+            PairSide::Right => "right",
+        }
+    }
+}
+
+/// A pair the matcher refuses: which name, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{} name: {error}", side.as_str())]
+pub struct PairError {
+    /// The name refused.
+    pub side: PairSide,
+    /// What is wrong with it.
+    pub error: QueryError,
+}
+
 /// The three answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {

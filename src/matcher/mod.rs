@@ -27,7 +27,9 @@ mod sort_key;
 pub mod words;
 
 pub use analyzed::AnalyzedName;
-pub use answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
+pub use answer::{
+    Candidate, Comparison, Explanation, Method, Outcome, PairError, PairSide, Query, QueryError, Resolution,
+};
 pub use lookalikes::WordLookalikes;
 
 use std::sync::Arc;

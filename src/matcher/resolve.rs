@@ -3,7 +3,9 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::analyzed::AnalyzedName;
-use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
+use super::answer::{
+    Candidate, Comparison, Explanation, Method, Outcome, PairError, PairSide, Query, QueryError, Resolution,
+};
 use super::evidence::Evidence;
 use super::index::{
     derived_acronyms, legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName, INLINE_WORDS, PRIMARY,
@@ -253,8 +255,9 @@ impl Matcher {
 
     /// Scores two names against each other with resolve's normalization, weights and
     /// threshold, so one number means the same in both.
-    pub fn compare(&self, left: &str, right: &str, kind: Option<EntityType>) -> Result<Comparison, QueryError> {
-        let (left_name, right_name) = (AnalyzedName::new(left)?, AnalyzedName::new(right)?);
+    pub fn compare(&self, left: &str, right: &str, kind: Option<EntityType>) -> Result<Comparison, PairError> {
+        let analyze = |name, side| AnalyzedName::new(name).map_err(|error| PairError { side, error });
+        let (left_name, right_name) = (analyze(left, PairSide::Left)?, analyze(right, PairSide::Right)?);
         let method_if_equal = if left.trim() == right.trim() { Method::Exact } else { Method::Normalized };
         let strict_equal = left_name.strict_key() == right_name.strict_key();
         let (left, right) = (self.prepare(left_name), self.prepare(right_name));

@@ -114,14 +114,9 @@ pub fn compare(snapshot: &Snapshot, request: &proto::CompareRequest) -> Result<p
     let kind = entity_type_filter(request.r#type, "type")?;
     let threshold = threshold(request.threshold, "threshold")?;
     let matcher = snapshot.matcher();
-    let comparison: Comparison = match matcher.compare(&request.left, &request.right, kind) {
-        Ok(comparison) => comparison,
-        Err(error) => {
-            // The library checks left first: if left alone is fine, right was wrong.
-            let field = if matcher.compare(&request.left, &request.left, kind).is_err() { "left" } else { "right" };
-            return Err(query_status(&error, field));
-        }
-    };
+    let comparison: Comparison = matcher
+        .compare(&request.left, &request.right, kind)
+        .map_err(|refused| query_status(&refused.error, refused.side.as_str()))?;
     let is_match = threshold.map_or(comparison.is_match, |t| comparison.score >= t);
     Ok(proto::CompareResponse {
         score: (comparison.score * 1e4).round() / 1e4,
