@@ -278,6 +278,20 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["shpg"], "shipping"),
     (&["intl"], "international"),
     (&["mfg"], "manufacturing"),
+    // Other words of organisations' names as registers and lists abbreviate them.
+    (&["org"], "organization"),
+    (&["assn"], "association"),
+    (&["assoc"], "association"),
+    (&["natl"], "national"),
+    (&["govt"], "government"),
+    (&["dept"], "department"),
+    (&["hldg"], "holding"),
+    (&["hldgs"], "holdings"),
+    (&["mgmt"], "management"),
+    (&["svcs"], "services"),
+    (&["trdg"], "trading"),
+    (&["engg"], "engineering"),
+    (&["bros"], "brothers"),
     (&["doctor"], "dr"),
     (&["aktiengesellschaft"], "ag"),
     // Russian and Ukrainian state enterprises, as written out in either language or in
@@ -484,6 +498,8 @@ mod tests {
             "not a legal form, but a designation written both ways"
         );
         assert_eq!(class_of_folded("ri"), WordClass::Content, "Ri is a Korean family name");
+        assert_eq!(canonical_legal_forms(&words("rahma welfare org")), words("rahma welfare organization"));
+        assert_eq!(canonical_legal_forms(&words("kala natl trdg assn")), words("kala national trading association"));
     }
 
     #[test]
