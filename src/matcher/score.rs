@@ -880,7 +880,7 @@ fn run_with_initials(words: &[WordView<'_>], used: &[bool], start: usize, letter
 }
 
 fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paired: &Paired<'_>) -> f32 {
-    let total = total_weight(query, name, paired);
+    let total = total_weight(query, name, paired, pairs.iter().any(corroborates));
     if total <= 0.0 {
         return 0.0;
     }
@@ -924,15 +924,17 @@ impl SideWeights {
 
 /// Both sides' weight; when every word of one side found a partner, the other side's
 /// unpaired words (a middle name, a patronymic, a city) count half: a name written in
-/// full is the same name as its short form more often than not.
-fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], paired: &Paired<'_>) -> f32 {
+/// full is the same name as its short form more often than not. That holds only when a
+/// word of the short form is the long form's outright (`corroborated`): two words merely
+/// like two of five ("Kolya Kyrgyz" / "Gorgeous Bank of North Korea") are a coincidence.
+fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], paired: &Paired<'_>, corroborated: bool) -> f32 {
     let (query, name) = (SideWeights::of(query, paired.query), SideWeights::of(name, paired.name));
     // A side counts as fully paired when what it left unpaired is only particles, legal
     // forms or titles ("Port of Yalta" against "Yalta Sea Port"). A one-word name covered
     // by a longer one proves little (a surname, a brand): only a side with two or more
     // words of substance earns the discount.
     let discount = |left: f32, other: &SideWeights| {
-        if other.substance_left <= 0.0 && other.substantial >= 2 {
+        if corroborated && other.substance_left <= 0.0 && other.substantial >= 2 {
             left * UNPAIRED_DISCOUNT
         } else {
             0.0
@@ -1028,15 +1030,15 @@ fn corroboration(pairs: &[WordPair]) -> f32 {
     if pairs.is_empty() {
         return 1.0;
     }
-    // A vowel or a letter apart in a long word (Zaldastanov / Zaldostanov) is as good as equal.
-    let exact = pairs
-        .iter()
-        .filter(|p| {
-            !matches!(p.rule, Rule::Edit | Rule::Skeleton | Rule::Syllable | Rule::Prefix | Rule::Initial)
-                || as_good_as_equal(p.similarity)
-        })
-        .count();
+    let exact = pairs.iter().filter(|p| corroborates(p)).count();
     1.0 - CORROBORATION + CORROBORATION * (exact as f32 / pairs.len() as f32)
+}
+
+/// Whether a pair is equal (or equivalent) outright rather than merely alike. A vowel or
+/// a letter apart in a long word (Zaldastanov / Zaldostanov) is as good as equal.
+fn corroborates(pair: &WordPair) -> bool {
+    !matches!(pair.rule, Rule::Edit | Rule::Skeleton | Rule::Syllable | Rule::Prefix | Rule::Initial)
+        || as_good_as_equal(pair.similarity)
 }
 
 /// A family name that finds no partner is strong evidence of another person: "BAZZI,
@@ -1330,6 +1332,19 @@ mod tests {
     fn rule_of_pair(a: &str, b: &str) -> Option<Rule> {
         let (a, b) = (words(a), words(b));
         word_similarity(&views(&a)[0], &views(&b)[0]).map(|(_, rule)| rule)
+    }
+
+    #[test]
+    fn unpaired_words_are_forgiven_only_beside_an_equal_word() {
+        // Two words merely like two of five: a coincidence, not a short form.
+        let coincidence = score("Kolya Kyrgyz", "Gorgeous Bank of North Korea");
+        // The same shape with one word equal outright: a short form.
+        let short_form = score("Kolya Kyrgyz", "Kolya Kyrgiz Bank of North Korea");
+        let typo_only = score("Kolya Kyrgyz", "Kolyo Kyrgaz Bank of North Korea");
+        // Forgiving half the unpaired weight would lift both to 0.54-0.56.
+        assert!(coincidence < 0.5, "{coincidence}");
+        assert!(typo_only < 0.5, "{typo_only}");
+        assert!(short_form > 0.7, "{short_form}");
     }
 
     #[test]
