@@ -498,8 +498,13 @@ mod tests {
             "not a legal form, but a designation written both ways"
         );
         assert_eq!(class_of_folded("ri"), WordClass::Content, "Ri is a Korean family name");
+    }
+
+    #[test]
+    fn abbreviated_words_meet_their_full_forms() {
         assert_eq!(canonical_legal_forms(&words("rahma welfare org")), words("rahma welfare organization"));
         assert_eq!(canonical_legal_forms(&words("kala natl trdg assn")), words("kala national trading association"));
+        assert_eq!(canonical_legal_forms(&words("acme intl hldgs")), words("acme international holdings"));
     }
 
     #[test]
