@@ -164,12 +164,13 @@ impl Matcher {
         let prepared = self.prepare(name);
         let scored = if strict_hits.is_empty() {
             // Word pairs scored for the candidates are mostly those coverage asks about.
-            let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-            // One set of views serves every stage of the query.
-            let query_views = prepared.views();
-            let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, &mut similarities);
-            self.lift_covered(&query_views, &mut fuzzy, threshold, &mut similarities);
-            fuzzy
+            PairSimilarities::with(|similarities| {
+                // One set of views serves every stage of the query.
+                let query_views = prepared.views();
+                let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, similarities);
+                self.lift_covered(&query_views, &mut fuzzy, threshold, similarities);
+                fuzzy
+            })
         } else {
             strict_hits
         };
@@ -238,8 +239,9 @@ impl Matcher {
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
-        let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-        let fuzzy_hits = self.fuzzy_hits(&query, &prepared, &prepared.views(), lookalikes, &mut similarities);
+        let fuzzy_hits = PairSimilarities::with(|similarities| {
+            self.fuzzy_hits(&query, &prepared, &prepared.views(), lookalikes, similarities)
+        });
         // Sized for every hit: grown from empty, the map was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
             HashMap::with_capacity_and_hasher(strict_hits.len() + fuzzy_hits.len(), Default::default());
@@ -895,6 +897,7 @@ impl Matcher {
 /// most of the time spent scoring them. Kept as one row per name word met, its
 /// similarity with each query word in query order: aligning a name asks for every pair
 /// of its words with the query's, so a name costs one lookup per word, not per pair.
+#[derive(Default)]
 struct PairSimilarities {
     /// Where each name word's row starts in `similarities`.
     rows: HashMap<u64, usize>,
@@ -905,13 +908,32 @@ struct PairSimilarities {
 /// of a few words, many shared): grown from empty, the memo rehashed three or four
 /// times per query.
 const PAIR_SIMILARITIES_CAPACITY: usize = 32;
+/// Name words a thread's memo may have room for and still be kept for its next query:
+/// emptying a map costs in proportion to its room, so one query with many candidates
+/// does not leave every later query a large map to empty.
+const PAIR_SIMILARITIES_KEPT: usize = 1024;
+
+thread_local! {
+    /// The pair memo's memory, kept by each thread across its queries (emptied for
+    /// each): allocating a map and its rows was two allocations and two frees a query.
+    static PAIR_SIMILARITIES: std::cell::Cell<PairSimilarities> = std::cell::Cell::default();
+}
 
 impl PairSimilarities {
-    fn with_capacity(words: usize) -> Self {
-        PairSimilarities {
-            rows: HashMap::with_capacity_and_hasher(words, Default::default()),
-            similarities: Vec::with_capacity(words * 4),
+    /// Calls `use_it` with this thread's memo, empty; keeps its memory for the thread's
+    /// next query unless it grew past [`PAIR_SIMILARITIES_KEPT`] words.
+    fn with<T>(use_it: impl FnOnce(&mut PairSimilarities) -> T) -> T {
+        // Taking it leaves an empty memo in its place (no allocation).
+        let mut memo = PAIR_SIMILARITIES.take();
+        memo.rows.clear();
+        memo.similarities.clear();
+        memo.rows.reserve(PAIR_SIMILARITIES_CAPACITY);
+        memo.similarities.reserve(PAIR_SIMILARITIES_CAPACITY * 4);
+        let result = use_it(&mut memo);
+        if memo.rows.capacity() <= PAIR_SIMILARITIES_KEPT {
+            PAIR_SIMILARITIES.set(memo);
         }
+        result
     }
 
     /// The row of a name word, the vocabulary word `word`: `word_similarity` of each of
@@ -1200,6 +1222,25 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         text.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_thread_pair_memo_is_empty_for_each_query_and_keeps_only_modest_memory() {
+        let held = PairSimilarities::with(|memo| {
+            assert!(memo.rows.is_empty() && memo.similarities.is_empty());
+            memo.rows.insert(7, 0);
+            memo.similarities.push(Some((0.5, Rule::Equal)));
+            memo.rows.capacity()
+        });
+        assert!(held <= PAIR_SIMILARITIES_KEPT);
+        PairSimilarities::with(|memo| {
+            assert!(memo.rows.is_empty() && memo.similarities.is_empty(), "the last query's rows were left");
+            assert!(memo.rows.capacity() >= held, "the memory was not kept");
+            memo.rows.reserve(PAIR_SIMILARITIES_KEPT * 2);
+        });
+        PairSimilarities::with(|memo| {
+            assert!(memo.rows.capacity() < PAIR_SIMILARITIES_KEPT, "a large memo was kept");
+        });
     }
 
     #[test]
