@@ -6,7 +6,8 @@ use super::analyzed::AnalyzedName;
 use super::answer::{Candidate, Comparison, Explanation, Method, Outcome, Query, QueryError, Resolution};
 use super::evidence::Evidence;
 use super::index::{
-    derived_acronyms, legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName, INLINE_WORDS, PRIMARY,
+    derived_acronyms, rewritten_legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName,
+    INLINE_WORDS, PRIMARY,
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
@@ -59,9 +60,10 @@ struct PreparedQuery {
     /// The analysis; its folds may have been moved out (`take_folded_with_legal_forms`):
     /// `folded` holds the words the stages read.
     analyzed: normalize::Analyzed,
-    /// The romanized words with legal forms in one spelling (`canonical_legal_forms`):
-    /// the scorer's words are these folded, and the acronym stage reads them as they are.
-    legal: Vec<String>,
+    /// The romanized words with legal forms in one spelling (`canonical_legal_forms`),
+    /// or `None` when they are `analyzed.latin` as it is (no word begins a legal
+    /// phrase): read through [`PreparedQuery::legal`].
+    rewritten: Option<Vec<String>>,
     folded: Vec<String>,
     /// `folded[i]` is `fold::fold_word(&legal[i])` (no word-level fold merged words), so
     /// `classes[i]` is the class of `legal[i]` folded.
@@ -77,12 +79,18 @@ struct PreparedQuery {
 }
 
 impl PreparedQuery {
+    /// The romanized words with legal forms in one spelling: the scorer's words are
+    /// these folded, and the acronym stage reads them as they are.
+    fn legal(&self) -> &[String] {
+        self.rewritten.as_deref().unwrap_or(&self.analyzed.latin)
+    }
+
     /// `fold::fold_word` of `legal[i]`: the prepared fold when the folds line up with the
     /// words.
     fn legal_fold(&self, i: usize) -> std::borrow::Cow<'_, str> {
         match self.folded.get(i) {
             Some(folded) if self.folded_alone => folded.into(),
-            _ => fold::fold_word(&self.legal[i]).into(),
+            _ => fold::fold_word(&self.legal()[i]).into(),
         }
     }
 
@@ -310,9 +318,13 @@ impl Matcher {
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { mut analyzed, surname_words } = name;
-        let (legal, latin_alone) = legal_forms(&analyzed);
-        // `analyzed.folded` is read no more: the prepared words are read instead.
-        let (folded, folded_alone) = take_folded_with_legal_forms(&mut analyzed, &legal, latin_alone);
+        let (rewritten, latin_alone) = rewritten_legal_forms(&analyzed);
+        // `analyzed.folded` is read no more: the prepared words are read instead. Words
+        // that no legal form rewrote fold as the analysis folded them.
+        let (folded, folded_alone) = match &rewritten {
+            Some(legal) => take_folded_with_legal_forms(&mut analyzed, legal, latin_alone),
+            None => (std::mem::take(&mut analyzed.folded), latin_alone),
+        };
         let count = folded.len();
         let (mut skeletons, mut weights, mut groups, mut classes, mut numerals, mut facts) = (
             Vec::with_capacity(count),
@@ -352,7 +364,7 @@ impl Matcher {
         let surname_words = usize::from(surname_words);
         PreparedQuery {
             analyzed,
-            legal,
+            rewritten,
             folded,
             folded_alone,
             skeletons,
@@ -666,11 +678,11 @@ impl Matcher {
     /// that is the next one (AGRONILO is Agropecuaria el Nilo, COMECARNES Comercializadora
     /// de Carnes). A word the table holds is that word, never a blend.
     fn blend_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let mut content = (0..prepared.legal.len()).filter(|&i| prepared.legal_class(i) == WordClass::Content);
+        let mut content = (0..prepared.legal().len()).filter(|&i| prepared.legal_class(i) == WordClass::Content);
         let (Some(i), None) = (content.next(), content.next()) else {
             return Vec::new();
         };
-        let word = &prepared.legal[i];
+        let word = &prepared.legal()[i];
         if word.len() < BLEND_HEAD_LETTERS + BLEND_TAIL_LETTERS
             || !word.bytes().all(|b| b.is_ascii_alphabetic())
             || self.index.lookup_word(&prepared.legal_fold(i)).is_some()
@@ -1098,7 +1110,7 @@ fn query_acronym(query: &PreparedQuery) -> Option<String> {
     const LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
     let mut joined = String::new();
     let (mut content, mut all_short) = (0, true);
-    for (i, word) in query.legal.iter().enumerate() {
+    for (i, word) in query.legal().iter().enumerate() {
         if query.legal_class(i) != WordClass::Content {
             continue;
         }
