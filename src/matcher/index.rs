@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use super::score::{strip_article, WordFacts};
-use super::words::{canonical_legal_forms, canonical_legal_forms_folded, class_of_folded, WordClass};
+use super::words::{
+    self, canonical_legal_forms, canonical_legal_forms_folded, class_of_folded, rewritten_legal_forms_folded, WordClass,
+};
 use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
 use crate::normalize::{self, fold};
@@ -240,6 +242,18 @@ pub(crate) fn legal_forms(analyzed: &normalize::Analyzed) -> (Vec<String>, bool)
         canonical_legal_forms_folded(&analyzed.latin, &analyzed.folded)
     } else {
         canonical_legal_forms(&analyzed.latin)
+    };
+    (legal, latin_alone)
+}
+
+/// [`legal_forms`], or `None` in place of the words when none begins a legal phrase:
+/// they are then `analyzed.latin` as they are.
+pub(crate) fn rewritten_legal_forms(analyzed: &normalize::Analyzed) -> (Option<Vec<String>>, bool) {
+    let latin_alone = fold::folds_alone(&analyzed.latin);
+    let legal = if latin_alone {
+        rewritten_legal_forms_folded(&analyzed.latin, &analyzed.folded)
+    } else {
+        words::rewritten_legal_forms(&analyzed.latin)
     };
     (legal, latin_alone)
 }

@@ -8,7 +8,8 @@ use super::answer::{
 };
 use super::evidence::Evidence;
 use super::index::{
-    derived_acronyms, legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName, INLINE_WORDS, PRIMARY,
+    derived_acronyms, rewritten_legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName,
+    INLINE_WORDS, PRIMARY,
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
@@ -61,9 +62,10 @@ struct PreparedQuery {
     /// The analysis; its folds may have been moved out (`take_folded_with_legal_forms`):
     /// `folded` holds the words the stages read.
     analyzed: normalize::Analyzed,
-    /// The romanized words with legal forms in one spelling (`canonical_legal_forms`):
-    /// the scorer's words are these folded, and the acronym stage reads them as they are.
-    legal: Vec<String>,
+    /// The romanized words with legal forms in one spelling (`canonical_legal_forms`),
+    /// or `None` when they are `analyzed.latin` as it is (no word begins a legal
+    /// phrase): read through [`PreparedQuery::legal`].
+    rewritten: Option<Vec<String>>,
     folded: Vec<String>,
     /// `folded[i]` is `fold::fold_word(&legal[i])` (no word-level fold merged words), so
     /// `classes[i]` is the class of `legal[i]` folded.
@@ -79,12 +81,18 @@ struct PreparedQuery {
 }
 
 impl PreparedQuery {
+    /// The romanized words with legal forms in one spelling: the scorer's words are
+    /// these folded, and the acronym stage reads them as they are.
+    fn legal(&self) -> &[String] {
+        self.rewritten.as_deref().unwrap_or(&self.analyzed.latin)
+    }
+
     /// `fold::fold_word` of `legal[i]`: the prepared fold when the folds line up with the
     /// words.
     fn legal_fold(&self, i: usize) -> std::borrow::Cow<'_, str> {
         match self.folded.get(i) {
             Some(folded) if self.folded_alone => folded.into(),
-            _ => fold::fold_word(&self.legal[i]).into(),
+            _ => fold::fold_word(&self.legal()[i]).into(),
         }
     }
 
@@ -166,12 +174,13 @@ impl Matcher {
         let prepared = self.prepare(name);
         let scored = if strict_hits.is_empty() {
             // Word pairs scored for the candidates are mostly those coverage asks about.
-            let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-            // One set of views serves every stage of the query.
-            let query_views = prepared.views();
-            let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, &mut similarities);
-            self.lift_covered(&query_views, &mut fuzzy, threshold, &mut similarities);
-            fuzzy
+            PairSimilarities::with(|similarities| {
+                // One set of views serves every stage of the query.
+                let query_views = prepared.views();
+                let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, similarities);
+                self.lift_covered(&query_views, &mut fuzzy, threshold, similarities);
+                fuzzy
+            })
         } else {
             strict_hits
         };
@@ -240,8 +249,9 @@ impl Matcher {
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
-        let mut similarities = PairSimilarities::with_capacity(PAIR_SIMILARITIES_CAPACITY);
-        let fuzzy_hits = self.fuzzy_hits(&query, &prepared, &prepared.views(), lookalikes, &mut similarities);
+        let fuzzy_hits = PairSimilarities::with(|similarities| {
+            self.fuzzy_hits(&query, &prepared, &prepared.views(), lookalikes, similarities)
+        });
         // Sized for every hit: grown from empty, the map was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
             HashMap::with_capacity_and_hasher(strict_hits.len() + fuzzy_hits.len(), Default::default());
@@ -311,9 +321,13 @@ impl Matcher {
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { mut analyzed, surname_words } = name;
-        let (legal, latin_alone) = legal_forms(&analyzed);
-        // `analyzed.folded` is read no more: the prepared words are read instead.
-        let (folded, folded_alone) = take_folded_with_legal_forms(&mut analyzed, &legal, latin_alone);
+        let (rewritten, latin_alone) = rewritten_legal_forms(&analyzed);
+        // `analyzed.folded` is read no more: the prepared words are read instead. Words
+        // that no legal form rewrote fold as the analysis folded them.
+        let (folded, folded_alone) = match &rewritten {
+            Some(legal) => take_folded_with_legal_forms(&mut analyzed, legal, latin_alone),
+            None => (std::mem::take(&mut analyzed.folded), latin_alone),
+        };
         let count = folded.len();
         let (mut skeletons, mut weights, mut groups, mut classes, mut numerals, mut facts) = (
             Vec::with_capacity(count),
@@ -353,7 +367,7 @@ impl Matcher {
         let surname_words = usize::from(surname_words);
         PreparedQuery {
             analyzed,
-            legal,
+            rewritten,
             folded,
             folded_alone,
             skeletons,
@@ -667,11 +681,11 @@ impl Matcher {
     /// that is the next one (AGRONILO is Agropecuaria el Nilo, COMECARNES Comercializadora
     /// de Carnes). A word the table holds is that word, never a blend.
     fn blend_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let mut content = (0..prepared.legal.len()).filter(|&i| prepared.legal_class(i) == WordClass::Content);
+        let mut content = (0..prepared.legal().len()).filter(|&i| prepared.legal_class(i) == WordClass::Content);
         let (Some(i), None) = (content.next(), content.next()) else {
             return Vec::new();
         };
-        let word = &prepared.legal[i];
+        let word = &prepared.legal()[i];
         if word.len() < BLEND_HEAD_LETTERS + BLEND_TAIL_LETTERS
             || !word.bytes().all(|b| b.is_ascii_alphabetic())
             || self.index.lookup_word(&prepared.legal_fold(i)).is_some()
@@ -898,6 +912,7 @@ impl Matcher {
 /// most of the time spent scoring them. Kept as one row per name word met, its
 /// similarity with each query word in query order: aligning a name asks for every pair
 /// of its words with the query's, so a name costs one lookup per word, not per pair.
+#[derive(Default)]
 struct PairSimilarities {
     /// Where each name word's row starts in `similarities`.
     rows: HashMap<u64, usize>,
@@ -908,13 +923,32 @@ struct PairSimilarities {
 /// of a few words, many shared): grown from empty, the memo rehashed three or four
 /// times per query.
 const PAIR_SIMILARITIES_CAPACITY: usize = 32;
+/// Name words a thread's memo may have room for and still be kept for its next query:
+/// emptying a map costs in proportion to its room, so one query with many candidates
+/// does not leave every later query a large map to empty.
+const PAIR_SIMILARITIES_KEPT: usize = 1024;
+
+thread_local! {
+    /// The pair memo's memory, kept by each thread across its queries (emptied for
+    /// each): allocating a map and its rows was two allocations and two frees a query.
+    static PAIR_SIMILARITIES: std::cell::Cell<PairSimilarities> = std::cell::Cell::default();
+}
 
 impl PairSimilarities {
-    fn with_capacity(words: usize) -> Self {
-        PairSimilarities {
-            rows: HashMap::with_capacity_and_hasher(words, Default::default()),
-            similarities: Vec::with_capacity(words * 4),
+    /// Calls `use_it` with this thread's memo, empty; keeps its memory for the thread's
+    /// next query unless it grew past [`PAIR_SIMILARITIES_KEPT`] words.
+    fn with<T>(use_it: impl FnOnce(&mut PairSimilarities) -> T) -> T {
+        // Taking it leaves an empty memo in its place (no allocation).
+        let mut memo = PAIR_SIMILARITIES.take();
+        memo.rows.clear();
+        memo.similarities.clear();
+        memo.rows.reserve(PAIR_SIMILARITIES_CAPACITY);
+        memo.similarities.reserve(PAIR_SIMILARITIES_CAPACITY * 4);
+        let result = use_it(&mut memo);
+        if memo.rows.capacity() <= PAIR_SIMILARITIES_KEPT {
+            PAIR_SIMILARITIES.set(memo);
         }
+        result
     }
 
     /// The row of a name word, the vocabulary word `word`: `word_similarity` of each of
@@ -1079,7 +1113,7 @@ fn query_acronym(query: &PreparedQuery) -> Option<String> {
     const LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
     let mut joined = String::new();
     let (mut content, mut all_short) = (0, true);
-    for (i, word) in query.legal.iter().enumerate() {
+    for (i, word) in query.legal().iter().enumerate() {
         if query.legal_class(i) != WordClass::Content {
             continue;
         }
@@ -1203,6 +1237,25 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         text.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_thread_pair_memo_is_empty_for_each_query_and_keeps_only_modest_memory() {
+        let held = PairSimilarities::with(|memo| {
+            assert!(memo.rows.is_empty() && memo.similarities.is_empty());
+            memo.rows.insert(7, 0);
+            memo.similarities.push(Some((0.5, Rule::Equal)));
+            memo.rows.capacity()
+        });
+        assert!(held <= PAIR_SIMILARITIES_KEPT);
+        PairSimilarities::with(|memo| {
+            assert!(memo.rows.is_empty() && memo.similarities.is_empty(), "the last query's rows were left");
+            assert!(memo.rows.capacity() >= held, "the memory was not kept");
+            memo.rows.reserve(PAIR_SIMILARITIES_KEPT * 2);
+        });
+        PairSimilarities::with(|memo| {
+            assert!(memo.rows.capacity() < PAIR_SIMILARITIES_KEPT, "a large memo was kept");
+        });
     }
 
     #[test]

@@ -422,15 +422,34 @@ pub fn canonical_legal_forms(words: &[String]) -> Vec<String> {
 /// the caller has already, as a query's analysis does: folding every word again to find
 /// the legal phrases was a twentieth of resolve's instructions.
 pub(crate) fn canonical_legal_forms_folded(words: &[String], folded: &[String]) -> Vec<String> {
+    rewritten_legal_forms_folded(words, folded).unwrap_or_else(|| words.to_vec())
+}
+
+/// [`canonical_legal_forms`], or `None` when no word begins a legal phrase: the words
+/// are then their own legal forms, and a caller holding them needs no copy.
+pub(crate) fn rewritten_legal_forms(words: &[String]) -> Option<Vec<String>> {
+    words.iter().any(|word| may_begin_phrase(word)).then(|| canonical_legal_forms(words))
+}
+
+/// [`canonical_legal_forms_folded`], or `None` when no word begins a legal phrase (most
+/// queries): copying every word into the same list was most of this step's cost.
+pub(crate) fn rewritten_legal_forms_folded(words: &[String], folded: &[String]) -> Option<Vec<String>> {
     if words.len() != folded.len() {
-        return canonical_legal_forms(words);
+        return rewritten_legal_forms(words);
     }
-    let keys: Vec<&str> = words
-        .iter()
-        .zip(folded)
-        .map(|(word, folded)| if word.len() <= 3 { word.as_str() } else { folded.as_str() })
-        .collect();
-    legal_forms_by_keys(words, &keys)
+    fn key<'w>((word, folded): (&'w String, &'w String)) -> &'w str {
+        if word.len() <= 3 {
+            word.as_str()
+        } else {
+            folded.as_str()
+        }
+    }
+    let by_first_word = phrases_by_first_word();
+    if !words.iter().zip(folded).any(|pair| by_first_word.contains_key(key(pair))) {
+        return None;
+    }
+    let keys: Vec<&str> = words.iter().zip(folded).map(key).collect();
+    Some(legal_forms_by_keys(words, &keys))
 }
 
 /// [`canonical_legal_forms`] with each word's [`phrase_key`] given.
@@ -519,6 +538,26 @@ mod tests {
             let words = words(name);
             let folded: Vec<String> = words.iter().map(|w| crate::normalize::fold::fold_word(w)).collect();
             assert_eq!(canonical_legal_forms_folded(&words, &folded), canonical_legal_forms(&words), "{name}");
+        }
+    }
+
+    #[test]
+    fn words_without_a_legal_phrase_are_not_rewritten_and_others_are_as_before() {
+        for (name, rewrites) in [
+            ("acme trading", false),
+            ("golden star shipping", false),
+            ("acme limited liability company", true),
+            ("ooo romashka", true),
+            ("romashka aktsionernoye obshchestvo", true),
+        ] {
+            let words = words(name);
+            let folded: Vec<String> = words.iter().map(|w| crate::normalize::fold::fold_word(w)).collect();
+            let rewritten = rewritten_legal_forms_folded(&words, &folded);
+            assert_eq!(rewritten.is_some(), rewrites, "{name}");
+            assert_eq!(rewritten.unwrap_or_else(|| words.clone()), canonical_legal_forms(&words), "{name}");
+            let unfolded = rewritten_legal_forms(&words);
+            assert_eq!(unfolded.is_some(), rewrites, "{name}, words alone");
+            assert_eq!(unfolded.unwrap_or_else(|| words.clone()), canonical_legal_forms(&words), "{name}");
         }
     }
 
