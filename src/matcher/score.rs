@@ -601,6 +601,7 @@ impl JoinedWords {
 #[derive(Debug, Default)]
 pub struct AlignScratch {
     joins: JoinedWords,
+    initials: InitialLetters,
     query_used: Vec<bool>,
     name_used: Vec<bool>,
     options: Vec<PairOption>,
@@ -615,12 +616,44 @@ impl AlignScratch {
         self.joins.get(words)
     }
 
-    /// Forgets the remembered joined words once there are more than `limit`: a scratch
-    /// kept across many queries stays bounded.
+    /// Forgets the remembered joined words once there are more than `limit`, and the
+    /// remembered initials likewise: a scratch kept across many queries stays bounded.
     pub fn bound_joins(&mut self, limit: usize) {
         if self.joins.len() > limit {
             self.joins.clear();
         }
+        if self.initials.answers.len() > limit {
+            self.initials.answers.clear();
+        }
+    }
+}
+
+/// `fold::initial_stands_for` of a letter and a word, remembered across the names one
+/// query is aligned with and across the thread's queries: initials are tried from every
+/// start of the other side's words, so the same letter meets the same word again and
+/// again (the query's words for each candidate, a candidate's common words for each
+/// query), and a miss walks every letter group (about 670 instructions a call, callgrind).
+/// Only the answers are kept, so the rule stays `initial_stands_for`'s alone.
+#[derive(Debug, Default)]
+struct InitialLetters {
+    /// The letter as a char, then the word: to `initial_stands_for`'s answer. The letter
+    /// is one char, so no two (letter, word) pairs share a key.
+    answers: rustc_hash::FxHashMap<String, bool>,
+    key: String,
+}
+
+impl InitialLetters {
+    /// `fold::initial_stands_for(initial, folded)`.
+    fn stand_for(&mut self, initial: u8, folded: &str) -> bool {
+        self.key.clear();
+        self.key.push(char::from(initial));
+        self.key.push_str(folded);
+        if let Some(&answer) = self.answers.get(self.key.as_str()) {
+            return answer;
+        }
+        let answer = fold::initial_stands_for(initial, folded);
+        self.answers.insert(self.key.clone(), answer);
+        answer
     }
 }
 
@@ -635,7 +668,7 @@ pub fn align_with(
     mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
     scratch: &mut AlignScratch,
 ) -> f32 {
-    let AlignScratch { joins, query_used, name_used, options, pairs } = scratch;
+    let AlignScratch { joins, initials, query_used, name_used, options, pairs } = scratch;
     reset(query_used, query.len());
     reset(name_used, name.len());
     pairs.clear();
@@ -660,7 +693,7 @@ pub fn align_with(
     }
     // People's names are not abbreviated to their initials in one word.
     if !person && query_used.contains(&false) && name_used.contains(&false) {
-        initials_pairs(query, name, query_used, name_used, pairs);
+        initials_pairs(query, name, query_used, name_used, initials, pairs);
     }
     // Short forms last: "Gold" starts "Goldmines", but "Gold Mines" joined is the word.
     if short_forms {
@@ -805,12 +838,13 @@ fn initials_pairs(
     name: &[WordView<'_>],
     query_used: &mut [bool],
     name_used: &mut [bool],
+    initials: &mut InitialLetters,
     pairs: &mut Vec<WordPair>,
 ) {
-    initials_of_runs(query, name, query_used, name_used, |i, j, span| {
+    initials_of_runs(query, name, query_used, name_used, initials, |i, j, span| {
         pairs.push(WordPair::initials(i, j, 1, span));
     });
-    initials_of_runs(name, query, name_used, query_used, |i, j, span| {
+    initials_of_runs(name, query, name_used, query_used, initials, |i, j, span| {
         pairs.push(WordPair::initials(j, i, span, 1));
     });
 }
@@ -828,6 +862,7 @@ fn initials_of_runs(
     long: &[WordView<'_>],
     short_used: &mut [bool],
     long_used: &mut [bool],
+    initials: &mut InitialLetters,
     mut found: impl FnMut(usize, usize, u8),
 ) {
     // Initials need as many free words to stand for: most names have too few left, and
@@ -843,7 +878,7 @@ fn initials_of_runs(
         {
             continue;
         }
-        let found_run = (0..long.len()).find_map(|start| run_with_initials(long, long_used, start, letters));
+        let found_run = (0..long.len()).find_map(|start| run_with_initials(long, long_used, start, letters, initials));
         if let Some((start, span)) = found_run {
             short_used[i] = true;
             long_used[start..start + span].iter_mut().for_each(|used| *used = true);
@@ -854,7 +889,13 @@ fn initials_of_runs(
 
 /// The run of `words` from `start` whose words of substance give `letters` as initials,
 /// stop words between them skipped: (start, length).
-fn run_with_initials(words: &[WordView<'_>], used: &[bool], start: usize, letters: &[u8]) -> Option<(usize, usize)> {
+fn run_with_initials(
+    words: &[WordView<'_>],
+    used: &[bool],
+    start: usize,
+    letters: &[u8],
+    initials: &mut InitialLetters,
+) -> Option<(usize, usize)> {
     let mut next = 0;
     for (offset, word) in words[start..].iter().enumerate() {
         let at = start + offset;
@@ -868,7 +909,7 @@ fn run_with_initials(words: &[WordView<'_>], used: &[bool], start: usize, letter
             }
             continue;
         }
-        if !fold::initial_stands_for(letters[next], word.folded) {
+        if !initials.stand_for(letters[next], word.folded) {
             return None;
         }
         next += 1;
@@ -1611,5 +1652,48 @@ mod tests {
     #[test]
     fn differing_numbers_halve_the_score() {
         assert!(score("Vega 46B LLC", "Vega 64E LLC") < 0.6);
+    }
+
+    #[test]
+    fn remembered_initials_answer_as_the_rule_for_every_letter_and_word() {
+        let folded: Vec<String> = ["Philips", "Fabrika", "Kalashnikov", "Chemical", "Shahid", "Xian", "Quds", "Al"]
+            .iter()
+            .map(|w| fold::fold_word(&w.to_lowercase()))
+            .collect();
+        let mut initials = InitialLetters::default();
+        // Twice round: the second answers come from memory, and a letter must not be
+        // taken for another's answer on the same word.
+        for _ in 0..2 {
+            for word in &folded {
+                for letter in b'a'..=b'z' {
+                    let rule = fold::initial_stands_for(letter, word);
+                    assert_eq!(initials.stand_for(letter, word), rule, "{} for {word}", char::from(letter));
+                }
+            }
+        }
+        assert_eq!(initials.answers.len(), folded.len() * 26);
+    }
+
+    #[test]
+    fn initials_still_pair_with_a_scratch_kept_across_names() {
+        let (short, long) = (words("MSP Kala Naft"), words("Manufacturing Support Procurement Kala Naft"));
+        let mut scratch = AlignScratch::default();
+        let first = align_with(
+            &views(&short),
+            &views(&long),
+            false,
+            |qi, ni| word_similarity(&views(&short)[qi], &views(&long)[ni]),
+            &mut scratch,
+        );
+        let again = align_with(
+            &views(&short),
+            &views(&long),
+            false,
+            |qi, ni| word_similarity(&views(&short)[qi], &views(&long)[ni]),
+            &mut scratch,
+        );
+        assert!(scratch.pairs.iter().any(|pair| pair.rule == Rule::Initials), "{:?}", scratch.pairs);
+        assert_eq!(first, again);
+        assert_eq!(first, score("MSP Kala Naft", "Manufacturing Support Procurement Kala Naft"));
     }
 }
