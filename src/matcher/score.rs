@@ -1677,21 +1677,19 @@ mod tests {
     #[test]
     fn initials_still_pair_with_a_scratch_kept_across_names() {
         let (short, long) = (words("MSP Kala Naft"), words("Manufacturing Support Procurement Kala Naft"));
+        let (short_views, long_views) = (views(&short), views(&long));
+        let align_in = |scratch: &mut AlignScratch| {
+            align_with(
+                &short_views,
+                &long_views,
+                false,
+                |qi, ni| word_similarity(&short_views[qi], &long_views[ni]),
+                scratch,
+            )
+        };
         let mut scratch = AlignScratch::default();
-        let first = align_with(
-            &views(&short),
-            &views(&long),
-            false,
-            |qi, ni| word_similarity(&views(&short)[qi], &views(&long)[ni]),
-            &mut scratch,
-        );
-        let again = align_with(
-            &views(&short),
-            &views(&long),
-            false,
-            |qi, ni| word_similarity(&views(&short)[qi], &views(&long)[ni]),
-            &mut scratch,
-        );
+        let first = align_in(&mut scratch);
+        let again = align_in(&mut scratch);
         assert!(scratch.pairs.iter().any(|pair| pair.rule == Rule::Initials), "{:?}", scratch.pairs);
         assert_eq!(first, again);
         assert_eq!(first, score("MSP Kala Naft", "Manufacturing Support Procurement Kala Naft"));
