@@ -14,9 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use super::score::{strip_article, WordFacts};
-use super::words::{
-    self, canonical_legal_forms, canonical_legal_forms_folded, class_of_folded, rewritten_legal_forms_folded, WordClass,
-};
+use super::words::{self, canonical_legal_forms, class_of_folded, rewritten_legal_forms_folded, WordClass};
 use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
 use crate::normalize::{self, fold};
@@ -237,13 +235,8 @@ pub(crate) fn name_words(analyzed: &normalize::Analyzed) -> Vec<String> {
 /// each of those alone (`fold::folds_alone`): then its folds serve the legal phrases,
 /// instead of folding every word again.
 pub(crate) fn legal_forms(analyzed: &normalize::Analyzed) -> (Vec<String>, bool) {
-    let latin_alone = fold::folds_alone(&analyzed.latin);
-    let legal = if latin_alone {
-        canonical_legal_forms_folded(&analyzed.latin, &analyzed.folded)
-    } else {
-        canonical_legal_forms(&analyzed.latin)
-    };
-    (legal, latin_alone)
+    let (rewritten, latin_alone) = rewritten_legal_forms(analyzed);
+    (rewritten.unwrap_or_else(|| analyzed.latin.clone()), latin_alone)
 }
 
 /// [`legal_forms`], or `None` in place of the words when none begins a legal phrase:
