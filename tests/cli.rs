@@ -329,15 +329,21 @@ fn compare_reads_json_pairs() {
         "{\"left\": \"Bashar al-Assad\", \"right\": \"Bachar el-Assad\"}\n",
         "{\"left\": \"only one side\"}\n",
         "{\"left\": \"Saeb Erekat\", \"right\": \"Saeb Erakat\", \"type\": \"person\"}\n",
+        "{\"left\": \"Saeb Erekat\", \"right\": \"Saeb Erakat\", \"type\": \"planet\"}\n",
     );
     let output = run(&["compare", "--jsonl"], input);
     assert_eq!(code(&output), 0);
     let answers = json_lines(&output);
-    assert_eq!(answers.len(), 3);
+    assert_eq!(answers.len(), 4);
     assert_eq!(answers[0]["match"], true, "{}", answers[0]);
+    // What could be read of a refused pair is echoed.
     assert_eq!(answers[1]["outcome"], "error");
-    assert!(answers[1]["error"].as_str().expect("message").contains("right"), "{}", answers[1]);
+    assert!(answers[1]["error"].as_str().expect("message").contains("\"right\""), "{}", answers[1]);
+    assert_eq!((&answers[1]["left"], &answers[1]["right"]), (&"only one side".into(), &Value::Null));
     assert_eq!(answers[2]["match"], true, "{}", answers[2]);
+    assert_eq!(answers[3]["outcome"], "error");
+    assert!(answers[3]["error"].as_str().expect("message").contains("planet"), "{}", answers[3]);
+    assert_eq!(answers[3]["right"], "Saeb Erakat");
 }
 
 #[test]

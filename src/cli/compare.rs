@@ -31,10 +31,23 @@ pub struct CompareArgs {
 
 #[derive(Deserialize)]
 struct JsonPair {
-    left: String,
-    right: String,
+    left: Option<String>,
+    right: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
+}
+
+/// A pair line that could not be compared: what of the pair could be read, and why.
+struct Refused {
+    left: Option<String>,
+    right: Option<String>,
+    reason: String,
+}
+
+impl Refused {
+    fn unread(reason: String) -> Refused {
+        Refused { left: None, right: None, reason }
+    }
 }
 
 pub(crate) fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
@@ -44,25 +57,39 @@ pub(crate) fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     super::stream::map_lines(stdin, &mut stdout, args.threads, |line_number, line| {
         let (left, right, kind) = match parse_pair(line, args.jsonl) {
             Ok(pair) => pair,
-            Err(error) => return output::pair_error(line_number, None, &error).to_string(),
+            Err(Refused { left, right, reason }) => {
+                return output::pair_error(line_number, left.as_deref(), right.as_deref(), &reason).to_string()
+            }
         };
         match matcher.compare(&left, &right, kind) {
             Ok(comparison) => output::comparison(&left, &right, &comparison, args.explain).to_string(),
-            Err(refused) => output::pair_error(line_number, Some((&left, &right)), &refused.to_string()).to_string(),
+            Err(refused) => {
+                output::pair_error(line_number, Some(&left), Some(&right), &refused.to_string()).to_string()
+            }
         }
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_pair(line: &str, jsonl: bool) -> Result<(String, String, Option<EntityType>), String> {
-    if jsonl {
-        let pair: JsonPair =
-            serde_json::from_str(line).map_err(|e| format!("not a JSON object with \"left\" and \"right\": {e}"))?;
-        let kind = pair.kind.map(|k| k.parse::<EntityType>()).transpose().map_err(|e| e.to_string())?;
-        return Ok((pair.left, pair.right, kind));
+fn parse_pair(line: &str, jsonl: bool) -> Result<(String, String, Option<EntityType>), Refused> {
+    if !jsonl {
+        return match line.split_once('\t') {
+            Some((left, right)) => Ok((left.to_string(), right.to_string(), None)),
+            None => Err(Refused::unread("expected two names separated by a tab".to_string())),
+        };
     }
-    match line.split_once('\t') {
-        Some((left, right)) => Ok((left.to_string(), right.to_string(), None)),
-        None => Err("expected two names separated by a tab".to_string()),
+    let JsonPair { left, right, kind } = serde_json::from_str(line)
+        .map_err(|e| Refused::unread(format!("not a JSON object with \"left\" and \"right\": {e}")))?;
+    // What could be read is echoed, so that the line can be found and mended.
+    let kind = match kind.map(|k| k.parse::<EntityType>()).transpose() {
+        Ok(kind) => kind,
+        Err(error) => return Err(Refused { left, right, reason: error.to_string() }),
+    };
+    match (left, right) {
+        (Some(left), Some(right)) => Ok((left, right, kind)),
+        (left, right) => {
+            let missing = if left.is_none() { "left" } else { "right" };
+            Err(Refused { left, right, reason: format!("the pair has no \"{missing}\" name") })
+        }
     }
 }

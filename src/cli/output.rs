@@ -65,9 +65,8 @@ fn explain(explanation: &Explanation) -> Value {
 }
 
 /// `{"line", "left", "right", "outcome": "error", "match": null, "error"}` for a pair
-/// that could not be compared: the pair when it could be read, and which name is wrong.
-pub(crate) fn pair_error(line: u64, pair: Option<(&str, &str)>, error: &str) -> Value {
-    let (left, right) = pair.unzip();
+/// that could not be compared: what of the pair could be read, and what is wrong.
+pub(crate) fn pair_error(line: u64, left: Option<&str>, right: Option<&str>, error: &str) -> Value {
     json!({ "line": line, "left": left, "right": right, "outcome": "error", "match": null, "error": error })
 }
 
