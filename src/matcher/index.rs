@@ -272,16 +272,16 @@ pub(crate) fn folded_with_legal_forms(
 
 /// [`folded_with_legal_forms`] for a caller that owns the analysis and reads its folds
 /// no more: they are moved out of it (left empty) rather than copied, a string per word
-/// that every query paid for.
+/// that every query paid for. `rewritten` is [`rewritten_legal_forms`]'s words (`None`:
+/// the words as written).
 pub(crate) fn take_folded_with_legal_forms(
     analyzed: &mut normalize::Analyzed,
-    legal: &[String],
+    rewritten: Option<&[String]>,
     latin_alone: bool,
 ) -> (Vec<String>, bool) {
-    if legal == analyzed.latin.as_slice() {
-        (std::mem::take(&mut analyzed.folded), latin_alone)
-    } else {
-        folded_with_legal_forms(analyzed, legal, latin_alone)
+    match rewritten {
+        Some(legal) if legal != analyzed.latin.as_slice() => folded_with_legal_forms(analyzed, legal, latin_alone),
+        _ => (std::mem::take(&mut analyzed.folded), latin_alone),
     }
 }
 

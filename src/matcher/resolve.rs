@@ -322,12 +322,8 @@ impl Matcher {
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
         let AnalyzedName { mut analyzed, surname_words } = name;
         let (rewritten, latin_alone) = rewritten_legal_forms(&analyzed);
-        // `analyzed.folded` is read no more: the prepared words are read instead. Words
-        // that no legal form rewrote fold as the analysis folded them.
-        let (folded, folded_alone) = match &rewritten {
-            Some(legal) => take_folded_with_legal_forms(&mut analyzed, legal, latin_alone),
-            None => (std::mem::take(&mut analyzed.folded), latin_alone),
-        };
+        // `analyzed.folded` is read no more: the prepared words are read instead.
+        let (folded, folded_alone) = take_folded_with_legal_forms(&mut analyzed, rewritten.as_deref(), latin_alone);
         let count = folded.len();
         let (mut skeletons, mut weights, mut groups, mut classes, mut numerals, mut facts) = (
             Vec::with_capacity(count),
