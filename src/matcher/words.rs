@@ -410,18 +410,18 @@ pub(crate) fn legal_form_words() -> impl Iterator<Item = &'static str> {
 
 /// Rewrites legal forms to one spelling in a list of romanized words.
 pub fn canonical_legal_forms(words: &[String]) -> Vec<String> {
-    // Most names hold no word a phrase begins with: then nothing is rewritten.
-    if !words.iter().any(|word| may_begin_phrase(word)) {
-        return words.to_vec();
-    }
-    let keys: Vec<String> = words.iter().map(|w| phrase_key(w)).collect();
-    legal_forms_by_keys(words, &keys)
+    rewritten_legal_forms(words).unwrap_or_else(|| words.to_vec())
 }
 
 /// [`canonical_legal_forms`], or `None` when no word begins a legal phrase: the words
 /// are then their own legal forms, and a caller holding them needs no copy.
 pub(crate) fn rewritten_legal_forms(words: &[String]) -> Option<Vec<String>> {
-    words.iter().any(|word| may_begin_phrase(word)).then(|| canonical_legal_forms(words))
+    // Most names hold no word a phrase begins with: then nothing is rewritten.
+    if !words.iter().any(|word| may_begin_phrase(word)) {
+        return None;
+    }
+    let keys: Vec<String> = words.iter().map(|w| phrase_key(w)).collect();
+    Some(legal_forms_by_keys(words, &keys))
 }
 
 /// [`rewritten_legal_forms`] of words whose folds (`fold::fold_word` of each, in place)
