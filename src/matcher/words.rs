@@ -365,11 +365,17 @@ fn phrases_by_first_word() -> &'static rustc_hash::FxHashMap<&'static str, Vec<u
 
 /// How a word is compared with the words of legal phrases.
 fn phrase_key(word: &str) -> String {
-    if word.len() <= 3 {
+    if keyed_as_written(word) {
         word.to_string()
     } else {
         crate::normalize::fold::fold_word(word)
     }
+}
+
+/// Whether a word's [`phrase_key`] is the word as written (a short word, an abbreviated
+/// form: SA, Co, LLC) rather than its fold.
+fn keyed_as_written(word: &str) -> bool {
+    word.len() <= 3
 }
 
 thread_local! {
@@ -386,8 +392,8 @@ const BEGINS_PHRASE_KEPT: usize = 1 << 18;
 /// Whether some legal phrase begins with `word` (compared by `phrase_key`).
 fn may_begin_phrase(word: &str) -> bool {
     let begins = |word: &str| phrases_by_first_word().contains_key(phrase_key(word).as_str());
-    if word.len() <= 3 {
-        // Its key is the word itself: nothing to fold.
+    if keyed_as_written(word) {
+        // Nothing to fold.
         return phrases_by_first_word().contains_key(word);
     }
     BEGINS_PHRASE.with_borrow_mut(|known| {
@@ -432,8 +438,9 @@ pub(crate) fn rewritten_legal_forms_folded(words: &[String], folded: &[String]) 
     if words.len() != folded.len() {
         return rewritten_legal_forms(words);
     }
+    // `phrase_key`, the fold given.
     fn key<'w>((word, folded): (&'w String, &'w String)) -> &'w str {
-        if word.len() <= 3 {
+        if keyed_as_written(word) {
             word.as_str()
         } else {
             folded.as_str()
