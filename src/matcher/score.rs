@@ -702,11 +702,13 @@ pub fn align_with(
     // Each query word is in one pair at most, so no two pairs share a key.
     pairs.sort_unstable_by_key(|p| (p.query, p.name));
     let paired = Paired { query: query_used, name: name_used };
-    let mut score = dice(query, name, pairs, &paired)
+    // Counted once: the Dice denominator and the corroboration factor both read it.
+    let corroborating = pairs.iter().filter(|p| corroborates(p)).count();
+    let mut score = dice(query, name, pairs, &paired, corroborating > 0)
         * number_agreement(query, name)
         * legal_form_agreement(query, name)
         * order_agreement(pairs)
-        * corroboration(pairs)
+        * corroboration(corroborating, pairs.len())
         * family_name_agreement(query, name, pairs, &paired);
     // A legal form names a company: "Gorge Limited" is no person George.
     if person && query.iter().any(|w| w.class == WordClass::LegalForm) {
@@ -920,8 +922,15 @@ fn run_with_initials(
     None
 }
 
-fn dice(query: &[WordView<'_>], name: &[WordView<'_>], pairs: &[WordPair], paired: &Paired<'_>) -> f32 {
-    let total = total_weight(query, name, paired, pairs.iter().any(corroborates));
+/// `corroborated`: some pair [`corroborates`].
+fn dice(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    pairs: &[WordPair],
+    paired: &Paired<'_>,
+    corroborated: bool,
+) -> f32 {
+    let total = total_weight(query, name, paired, corroborated);
     if total <= 0.0 {
         return 0.0;
     }
@@ -1066,13 +1075,13 @@ fn substance_all_paired(words: &[WordView<'_>], paired: &[bool]) -> bool {
 
 /// Names whose every word is only *like* the other's (Hassan Rouhani / Hussein Rahmani)
 /// are usually two people; a typo leaves the other words intact. So the score keeps its
-/// full value only in the share of pairs that are equal (or equivalent) outright.
-fn corroboration(pairs: &[WordPair]) -> f32 {
-    if pairs.is_empty() {
+/// full value only in the share of pairs that are equal (or equivalent) outright:
+/// `corroborating` ([`corroborates`]) of `pairs`.
+fn corroboration(corroborating: usize, pairs: usize) -> f32 {
+    if pairs == 0 {
         return 1.0;
     }
-    let exact = pairs.iter().filter(|p| corroborates(p)).count();
-    1.0 - CORROBORATION + CORROBORATION * (exact as f32 / pairs.len() as f32)
+    1.0 - CORROBORATION + CORROBORATION * (corroborating as f32 / pairs as f32)
 }
 
 /// Whether a pair is equal (or equivalent) outright rather than merely alike. A vowel or
