@@ -408,6 +408,69 @@ fn a_header_without_the_name_column_stops_the_run_with_exit_2() {
     assert!(stderr.contains("records.csv:1:") && stderr.contains("nom"), "{stderr}");
 }
 
+/// Longer than the longest record dedupe holds (1 MiB).
+fn longer_than_a_record() -> String {
+    "0123456789abcdef".repeat((1 << 20) / 16 + 1)
+}
+
+#[test]
+fn a_csv_record_too_long_to_hold_is_passed_through_whole_as_an_error() {
+    let notes = longer_than_a_record();
+    let input =
+        format!("id,name,notes\n1,Acme Trading,short\n2,Beta Holdings,\"{notes}, quoted\"\r\n3,Acme Trading,x\n");
+    let output = dedupe_cli(&["--input", "-", "--format", "csv", "--output", "-"], Some(input.as_bytes()));
+    assert_eq!(output.status.code(), Some(1), "a record error gives exit code 1");
+    let rows = csv_rows(&output.stdout);
+    assert_eq!(rows.len(), 4, "header and all three records");
+    assert_eq!(rows[2][..3], ["2", "Beta Holdings", &format!("{notes}, quoted")], "every byte kept");
+    let (kind, reason) = (rows[0].len() - 3, rows[0].len() - 1);
+    assert_eq!(rows[2][kind], "error");
+    assert!(rows[2][reason].contains("over the limit"), "{:?}", rows[2][reason]);
+    assert_eq!([rows[1][kind].as_str(), rows[3][kind].as_str()], ["singleton", "singleton"], "the others labelled");
+    assert_eq!(rows[1][3], rows[3][3], "one entity for one name");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("<stdin>:3: the record has"), "the error is located: {stderr}");
+}
+
+#[test]
+fn a_stray_quote_makes_one_record_of_the_rest_and_nothing_is_lost() {
+    let mut input = String::from("id,name\n1,Acme Trading\n2,\"Beta Holdings\n");
+    let rest: String = (3..60_000).map(|id| format!("{id},Name {id}\n")).collect();
+    input.push_str(&rest);
+    let output = dedupe_cli(&["--input", "-", "--format", "csv", "--output", "-"], Some(input.as_bytes()));
+    assert_eq!(output.status.code(), Some(1));
+    let rows = csv_rows(&output.stdout);
+    assert_eq!(rows.len(), 3, "the header, the first record, and the rest as one record");
+    assert_eq!(rows[1][1], "Acme Trading");
+    assert_eq!(rows[2][1], format!("Beta Holdings\n{rest}"), "the unclosed field holds every byte after it");
+    assert_eq!(rows[2][rows[0].len() - 3], "error");
+}
+
+#[test]
+fn a_jsonl_line_too_long_to_hold_is_kept_as_text_in_an_error_object() {
+    let notes = longer_than_a_record();
+    let long_line = format!("{{\"name\":\"Beta Holdings\",\"notes\":\"{notes}\u{e9}\"}}");
+    let input = format!("{{\"name\":\"Acme Trading\"}}\n{long_line}\r\n{{\"name\":\"Acme Trading\"}}\n");
+    let output = dedupe_cli(&["--input", "-", "--format", "jsonl", "--output", "-"], Some(input.as_bytes()));
+    assert_eq!(output.status.code(), Some(1));
+    let written = json_lines(&output.stdout);
+    assert_eq!(written.len(), 3);
+    assert_eq!(written[1]["record"], long_line.as_str(), "every byte kept, the line break left out");
+    assert_eq!(written[1]["match"], "error");
+    assert!(written[1]["error"].as_str().is_some_and(|e| e.contains("over the limit")), "{:?}", written[1]["error"]);
+    assert_eq!([&written[0]["match"], &written[2]["match"]], ["singleton", "singleton"]);
+    assert_eq!(written[0]["entity_id"], written[2]["entity_id"]);
+}
+
+#[test]
+fn a_header_too_long_to_hold_stops_the_run_with_exit_2() {
+    let input = format!("id,name,{}\n1,Acme\n", longer_than_a_record());
+    let output = dedupe_cli(&["--input", "-", "--format", "csv", "--output", "-"], Some(input.as_bytes()));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("<stdin>:1: the header is longer than"), "{stderr}");
+}
+
 #[test]
 fn suggestions_load_cleanly_with_canonym_check() {
     let directory = tempfile::tempdir().expect("test step");

@@ -164,7 +164,7 @@ fn read_names(
 /// A library error as `file:line: message` (line 1: the header or the first record).
 fn located(file: &str, error: DedupeError) -> anyhow::Error {
     match error {
-        DedupeError::MissingColumn { .. } => anyhow::anyhow!("{file}:1: {error}"),
+        DedupeError::MissingColumn { .. } | DedupeError::HeaderTooLong { .. } => anyhow::anyhow!("{file}:1: {error}"),
         DedupeError::Csv(csv) => {
             let line = csv.position().map_or(1, |p| p.line());
             anyhow::anyhow!("{file}:{line}: {csv}")

@@ -10,12 +10,50 @@
 //! order as one reader over the whole input; each chunk carries the lines and records
 //! before it, so that positions stay those of the whole input. It never changes a byte
 //! and never holds more than about a chunk of input beyond the chunks handed out.
+//!
+//! A record longer than [`MAX_RECORD_BYTES`] (a stray quote turns the rest of a file into
+//! one field) is never held whole: it comes out as a [`Piece::Oversized`], whose bytes the
+//! caller streams to a sink of its own ([`RecordChunks::copy_oversized`]).
 
 use std::io::{self, Read};
 
 /// About how many bytes one chunk holds: a few thousand records, enough for a thread to
 /// parse and label them at a time, few enough that a batch of chunks keeps every core busy.
 pub(crate) const CHUNK_BYTES: usize = 1 << 16;
+
+/// The longest record held in memory, its bytes counted from its first to the one before
+/// its terminator (or the input's end): a longer one is streamed through instead
+/// ([`Piece::Oversized`]), whatever the sizes of the reads that brought it. Far beyond any name record, small
+/// enough that a batch of chunks holding such records stays modest.
+pub(crate) const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// What the input holds next: whole records, or one record too long to hold.
+#[derive(Debug)]
+pub(crate) enum Piece {
+    /// A chunk of whole records.
+    Records(RecordChunk),
+    /// A record over [`MAX_RECORD_BYTES`], begun and not read whole: the caller streams
+    /// it with [`RecordChunks::copy_oversized`] (the next piece skips it otherwise).
+    Oversized(OversizedRecord),
+}
+
+/// Where a record too long to hold stands in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OversizedRecord {
+    /// The 1-based line it begins on.
+    pub line: u64,
+    /// Records (the header included) before it: 0 for the header itself.
+    pub records_before: u64,
+}
+
+/// What [`RecordChunks::copy_oversized`] streamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CopiedRecord {
+    /// The record's bytes, its terminator left out.
+    pub bytes: u64,
+    /// Its fields, as a reader would count them.
+    pub fields: u64,
+}
 
 /// A run of whole records of the input, with where it stands in the whole.
 #[derive(Debug, Default)]
@@ -27,6 +65,9 @@ pub(crate) struct RecordChunk {
     /// Records (the header included) that ended before the chunk; 0 only for the first
     /// chunk, which begins with the header.
     pub records_before: u64,
+    /// The chunk begins with a line break the input does not hold (see
+    /// [`RecordChunks::copy_oversized`]): a reader counts it as a line after the first record.
+    pub added_line_break: bool,
 }
 
 impl RecordChunk {
@@ -42,7 +83,7 @@ impl RecordChunk {
 
     /// The 1-based line of a record of this chunk, given its line in the chunk.
     pub fn line(&self, line_in_chunk: u64) -> u64 {
-        line_in_chunk + self.lines_before
+        line_in_chunk + self.lines_before - u64::from(self.added_line_break && line_in_chunk > 1)
     }
 }
 
@@ -163,6 +204,17 @@ pub(crate) struct RecordChunks<R: Read> {
     /// The same counts before `pending`.
     lines_before: u64,
     records_before: u64,
+    /// Where, in `pending`, the last record scanned ended (0: none ended in it).
+    last_end: usize,
+    /// The longest record held whole.
+    max_record: usize,
+    /// Where a record too long to hold begins in `pending`, when the scan found its end
+    /// (it stopped there).
+    long_record: Option<usize>,
+    /// A record too long to hold was handed out and not streamed yet.
+    oversized_open: bool,
+    /// `pending` begins with a line break the input does not hold.
+    added_line_break: bool,
     /// The input ended (or failed: the error, handed out after the last whole records).
     at_end: bool,
     failure: Option<io::Error>,
@@ -175,11 +227,12 @@ const BYTE_ORDER_MARK_START: u8 = 0xEF;
 impl<R: Read> RecordChunks<R> {
     /// Chunks of about [`CHUNK_BYTES`] of `input`, whose fields are separated by `delimiter`.
     pub fn new(input: R, delimiter: u8) -> Self {
-        RecordChunks::of_size(input, delimiter, CHUNK_BYTES)
+        RecordChunks::of_size(input, delimiter, CHUNK_BYTES, MAX_RECORD_BYTES)
     }
 
-    /// Chunks of about `chunk_bytes` (at least one record each).
-    fn of_size(input: R, delimiter: u8, chunk_bytes: usize) -> Self {
+    /// Chunks of about `chunk_bytes` (at least one record each), records of up to
+    /// `max_record` bytes held whole.
+    fn of_size(input: R, delimiter: u8, chunk_bytes: usize, max_record: usize) -> Self {
         RecordChunks {
             input,
             steps: Steps::new(delimiter),
@@ -192,24 +245,36 @@ impl<R: Read> RecordChunks<R> {
             records: 0,
             lines_before: 0,
             records_before: 0,
+            last_end: 0,
+            max_record: max_record.max(1),
+            long_record: None,
+            oversized_open: false,
+            added_line_break: false,
             at_end: false,
             failure: None,
         }
     }
 
-    /// The next chunk, `None` at the end of the input, or the input's error once the
-    /// whole records read before it were handed out.
-    pub fn next_chunk(&mut self) -> io::Result<Option<RecordChunk>> {
+    /// The next piece, `None` at the end of the input, or the input's error once the
+    /// whole records read before it were handed out. An oversized record handed out and
+    /// not streamed is skipped first.
+    pub fn next_piece(&mut self) -> io::Result<Option<Piece>> {
+        if self.oversized_open {
+            self.copy_oversized(&mut io::sink())?;
+        }
         loop {
             if let Some(failure) = self.failure.take() {
                 return Err(failure);
             }
+            if let Some(piece) = self.too_long_to_hold() {
+                return Ok(Some(piece));
+            }
             if self.at_end {
-                return Ok(self.rest());
+                return Ok(self.rest().map(Piece::Records));
             }
             if self.pending.len() >= self.chunk_bytes {
                 if let Some(cut) = self.cut.take() {
-                    return Ok(Some(self.cut_at(cut)));
+                    return Ok(Some(Piece::Records(self.cut_at(cut))));
                 }
             }
             match self.read_more() {
@@ -219,11 +284,107 @@ impl<R: Read> RecordChunks<R> {
                     // The whole records read so far first, as a sequential reader gives them.
                     self.failure = Some(error);
                     if let Some(cut) = self.cut.take() {
-                        return Ok(Some(self.cut_at(cut)));
+                        return Ok(Some(Piece::Records(self.cut_at(cut))));
                     }
                 }
             }
         }
+    }
+
+    /// When the bytes after the last record's end are more than a record may hold: the
+    /// whole records before them, or (with none left) the record begun there as
+    /// oversized. Blank lines alone are handed out as a chunk but for their last byte, so
+    /// that a chunk never begins where a byte-order mark could.
+    fn too_long_to_hold(&mut self) -> Option<Piece> {
+        let begins = match self.long_record {
+            Some(begins) => begins,
+            None => {
+                if self.pending.len() - self.last_end <= self.max_record {
+                    return None;
+                }
+                let begins = self.record_begins(self.last_end);
+                if begins == self.pending.len() {
+                    let cut = Cut { at: self.pending.len() - 1, records: self.records };
+                    return Some(Piece::Records(self.cut_before_unfinished(cut)));
+                }
+                if self.pending.len() - begins <= self.max_record {
+                    return None;
+                }
+                begins
+            }
+        };
+        if begins > 0 {
+            let cut = Cut { at: begins, records: self.records };
+            return Some(Piece::Records(self.cut_before_unfinished(cut)));
+        }
+        self.long_record = None;
+        self.oversized_open = true;
+        Some(Piece::Oversized(OversizedRecord { line: self.lines_before + 1, records_before: self.records_before }))
+    }
+
+    /// Hands out the pending bytes before `cut`, which lies at or after the last record's
+    /// end: what is left holds no record end.
+    fn cut_before_unfinished(&mut self, cut: Cut) -> RecordChunk {
+        (self.cut, self.unsettled) = (None, None);
+        let chunk = self.cut_at(cut);
+        self.last_end = 0;
+        if let Some(begins) = self.long_record.as_mut() {
+            *begins -= cut.at;
+        }
+        chunk
+    }
+
+    /// Streams the oversized record just handed out to `sink`, its terminator left out,
+    /// and reads on from the byte after it.
+    pub fn copy_oversized<W: io::Write + ?Sized>(&mut self, sink: &mut W) -> io::Result<CopiedRecord> {
+        self.oversized_open = false;
+        // Scanned again from its start, counting fields: the state the first scan left
+        // is the same at its end.
+        let mut state = Scan::StartRecord as u8;
+        let mut copied = CopiedRecord { bytes: 0, fields: 1 };
+        loop {
+            let mut ended = None;
+            for (offset, &byte) in self.pending.iter().enumerate() {
+                state = self.steps.after(state, byte);
+                if state & RECORD_ENDED != 0 {
+                    ended = Some(offset);
+                    break;
+                }
+                copied.fields += u64::from(state == Scan::StartField as u8);
+            }
+            let end = ended.unwrap_or(self.pending.len());
+            sink.write_all(&self.pending[..end])?;
+            copied.bytes += end as u64;
+            if let Some(end) = ended {
+                self.resume_after_oversized(end + 1);
+                return Ok(copied);
+            }
+            self.lines_before += line_breaks(&self.pending);
+            self.pending.clear();
+            if self.read_more()? == 0 {
+                // The record ran to the end of the input.
+                self.at_end = true;
+                self.resume_after_oversized(0);
+                return Ok(copied);
+            }
+        }
+    }
+
+    /// Drops the pending bytes before `after` (the rest of an oversized record and its
+    /// terminator) and scans on from there, between records.
+    fn resume_after_oversized(&mut self, after: usize) {
+        self.lines_before += line_breaks(&self.pending[..after]);
+        self.pending.drain(..after);
+        self.records += 1;
+        self.records_before = self.records;
+        (self.state, self.scanned, self.last_end, self.cut, self.unsettled) = (Scan::StartRecord, 0, 0, None, None);
+        // A chunk may not begin with a byte-order mark, which its reader would strip: one
+        // line break before it is a blank line to the reader, counted out of its lines.
+        if self.pending.first() == Some(&BYTE_ORDER_MARK_START) {
+            self.pending.insert(0, b'\n');
+            self.added_line_break = true;
+        }
+        self.scan();
     }
 
     /// Reads up to a chunk's worth more; how many bytes came.
@@ -240,26 +401,43 @@ impl<R: Read> RecordChunks<R> {
         read
     }
 
-    /// Scans the bytes read since the last scan, noting the last place to cut.
+    /// Scans the bytes read since the last scan, noting the last place to cut. Stops at
+    /// the end of a record too long to hold, noted in `long_record`.
     fn scan(&mut self) {
         let (mut state, mut records, mut unsettled, mut cut) =
             (self.state as u8, self.records, self.unsettled, self.cut);
-        let start = self.scanned;
+        let (start, mut last_end) = (self.scanned, self.last_end);
+        let (mut scanned, mut long_record) = (self.pending.len(), None);
         for (offset, &byte) in self.pending[start..].iter().enumerate() {
-            state = self.steps.after(state, byte);
-            if state & RECORD_ENDED != 0 {
+            let next = self.steps.after(state, byte);
+            if next & RECORD_ENDED != 0 {
+                let at = start + offset;
+                // Blank lines before a record are not its bytes: counted out only for a
+                // record that might be too long.
+                if at - last_end > self.max_record && at - self.record_begins(last_end) > self.max_record {
+                    long_record = Some(self.record_begins(last_end));
+                    scanned = at;
+                    break;
+                }
                 records += 1;
                 // The byte after the previous record's end is read by now.
                 cut = self.settled(unsettled).or(cut);
-                unsettled = Some(Cut { at: start + offset + 1, records });
+                unsettled = Some(Cut { at: at + 1, records });
+                last_end = at + 1;
             }
+            state = next;
         }
         if unsettled.is_some_and(|end| end.at < self.pending.len()) {
             cut = self.settled(unsettled.take()).or(cut);
         }
         self.state = STATES[usize::from(state & !RECORD_ENDED)];
-        (self.records, self.unsettled, self.cut) = (records, unsettled, cut);
-        self.scanned = self.pending.len();
+        (self.records, self.unsettled, self.cut, self.last_end) = (records, unsettled, cut, last_end);
+        (self.scanned, self.long_record) = (scanned, long_record);
+    }
+
+    /// Where the record after the record end `end` begins: past the blank lines.
+    fn record_begins(&self, end: usize) -> usize {
+        end + self.pending[end..].iter().take_while(|&&byte| byte == b'\n' || byte == b'\r').count()
     }
 
     /// A record's end, read up to the byte after it, as a cut: `None` when a chunk may
@@ -271,17 +449,20 @@ impl<R: Read> RecordChunks<R> {
     /// Hands out the pending bytes before `cut`.
     fn cut_at(&mut self, cut: Cut) -> RecordChunk {
         let rest = self.pending.split_off(cut.at);
+        let added_line_break = std::mem::take(&mut self.added_line_break);
         let chunk = RecordChunk {
             bytes: std::mem::replace(&mut self.pending, rest),
             lines_before: self.lines_before,
             records_before: self.records_before,
+            added_line_break,
         };
         self.scanned -= cut.at;
+        self.last_end = self.last_end.saturating_sub(cut.at);
         if let Some(end) = self.unsettled.as_mut() {
             end.at -= cut.at;
         }
         // Counted here, not while scanning: a count over a slice is many bytes a step.
-        self.lines_before += line_breaks(&chunk.bytes);
+        self.lines_before += line_breaks(&chunk.bytes) - u64::from(added_line_break);
         self.records_before = cut.records;
         chunk
     }
@@ -329,11 +510,41 @@ mod tests {
     }
 
     fn parsed_in_chunks(input: &[u8], delimiter: u8, chunk_bytes: usize) -> (Vec<Vec<u8>>, Parsed) {
-        let mut chunks = RecordChunks::of_size(input, delimiter, chunk_bytes);
+        parsed_in_pieces(input, delimiter, chunk_bytes, usize::MAX)
+    }
+
+    /// Parses the pieces' records; an oversized record's copied bytes are parsed alone
+    /// (each of its fields kept), so that it can be compared with the whole input's, and
+    /// noted at line 0 (its line is its first byte's, where the reader gives the line
+    /// after the record before it).
+    fn parsed_in_pieces(input: &[u8], delimiter: u8, chunk_bytes: usize, max_record: usize) -> (Vec<Vec<u8>>, Parsed) {
+        let mut chunks = RecordChunks::of_size(input, delimiter, chunk_bytes, max_record);
         let mut header = Vec::new();
         let mut records = Vec::new();
         let mut record = csv::ByteRecord::new();
-        while let Some(chunk) = chunks.next_chunk().expect("reads from memory") {
+        while let Some(piece) = chunks.next_piece().expect("reads from memory") {
+            let chunk = match piece {
+                Piece::Records(chunk) => chunk,
+                Piece::Oversized(oversized) => {
+                    assert_eq!(
+                        oversized.records_before,
+                        records.len() as u64 + 1,
+                        "the header is never oversized here"
+                    );
+                    let mut copied = Vec::new();
+                    let counts = chunks.copy_oversized(&mut copied).expect("copies to memory");
+                    assert_eq!(counts.bytes, copied.len() as u64);
+                    assert!(copied.len() > max_record);
+                    assert!(oversized.line >= 2);
+                    // A blank line first, so that a leading byte-order mark is kept as data.
+                    let alone = [&b"\n"[..], &copied].concat();
+                    let mut reader = builder(delimiter).has_headers(false).from_reader(alone.as_slice());
+                    assert!(reader.read_byte_record(&mut record).expect("reads from memory"));
+                    assert_eq!(counts.fields, record.len() as u64);
+                    records.push((0, record.iter().map(<[u8]>::to_vec).collect()));
+                    continue;
+                }
+            };
             let mut reader = chunk_reader(builder(delimiter), &chunk);
             if chunk.holds_header() {
                 header = reader.byte_headers().expect("reads from memory").iter().map(<[u8]>::to_vec).collect();
@@ -404,9 +615,110 @@ mod tests {
 
     #[test]
     fn the_whole_records_before_a_read_error_come_out_before_it() {
-        let mut chunks = RecordChunks::of_size(FailingAfter(b"id,name\n1,a\n2,b\n3,unfinish"), b',', 1 << 16);
-        let chunk = chunks.next_chunk().expect("the records before the error").expect("a chunk");
+        let mut chunks =
+            RecordChunks::of_size(FailingAfter(b"id,name\n1,a\n2,b\n3,unfinish"), b',', 1 << 16, MAX_RECORD_BYTES);
+        let Some(Piece::Records(chunk)) = chunks.next_piece().expect("the records before the error") else {
+            panic!("a chunk of records first");
+        };
         assert_eq!(chunk.bytes, b"id,name\n1,a\n2,b\n");
-        assert_eq!(chunks.next_chunk().expect_err("then the error").to_string(), "disk gone");
+        assert_eq!(chunks.next_piece().expect_err("then the error").to_string(), "disk gone");
+    }
+
+    #[test]
+    fn a_record_too_long_to_hold_is_streamed_and_every_other_comes_in_chunks() {
+        let long_field = "x".repeat(40);
+        let mut inputs: Vec<Vec<u8>> = vec![
+            format!("id,name\n1,short\n2,{long_field}\n3,after\n").into_bytes(),
+            // A stray quote: the rest of the input is one field of one record.
+            format!("id,name\n1,a\n2,\"{long_field}\n3,b\n4,c\n").into_bytes(),
+            format!("id,name\r\n1,a\r\n\r\n\r\n2,{long_field},\"q,{long_field}\"\r\n\u{FEFF}bom,after\r\n")
+                .into_bytes(),
+            format!("id,name\n1,{long_field}").into_bytes(),
+        ];
+        inputs.extend((0..200).map(|seed| {
+            let mut input = b"id,name\n".to_vec();
+            input.extend(tricky_input(seed, 300));
+            input
+        }));
+        for input in &inputs {
+            for delimiter in [b',', b'\t'] {
+                for max_record in [16, 30] {
+                    let mut oversized_by_size = Vec::new();
+                    for chunk_bytes in [1, 3, 7, 64, 1 << 16] {
+                        let pieces = parsed_in_pieces(input, delimiter, chunk_bytes, max_record);
+                        let mut whole = parsed_whole(input, delimiter);
+                        for ((line, _), (piece_line, _)) in whole.1.iter_mut().zip(&pieces.1) {
+                            if *piece_line == 0 {
+                                *line = 0;
+                            }
+                        }
+                        assert_eq!(
+                            pieces,
+                            whole,
+                            "{chunk_bytes} bytes a chunk, {max_record} a record: {:?}",
+                            String::from_utf8_lossy(input)
+                        );
+                        let oversized: Vec<usize> = (0..pieces.1.len()).filter(|&i| pieces.1[i].0 == 0).collect();
+                        oversized_by_size.push(oversized);
+                    }
+                    // Which records are too long does not depend on how the input was read.
+                    assert!(oversized_by_size.windows(2).all(|pair| pair[0] == pair[1]), "{oversized_by_size:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn blank_lines_too_many_to_hold_are_handed_out_and_the_records_after_them_kept() {
+        let input = format!("id,name\n{}1,a\n{}", "\r\n".repeat(100), "\n".repeat(50));
+        let mut chunks = RecordChunks::of_size(input.as_bytes(), b',', 4, 16);
+        let mut records = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while let Some(piece) = chunks.next_piece().expect("reads from memory") {
+            let Piece::Records(chunk) = piece else {
+                panic!("blank lines are no record");
+            };
+            assert!(chunk.bytes.len() <= 16 + 4, "{} bytes held", chunk.bytes.len());
+            let mut reader = chunk_reader(builder(b','), &chunk);
+            while reader.read_byte_record(&mut record).expect("reads from memory") {
+                records.push(record.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
+            }
+        }
+        assert_eq!(records, [vec![b"1".to_vec(), b"a".to_vec()]]);
+    }
+
+    #[test]
+    fn an_oversized_record_is_told_by_its_line_and_place_and_copied_without_its_terminator() {
+        let input = b"id,name\n1,a\n2,\"0123456789\n0123456789\",z\r\n3,b\n";
+        let mut chunks = RecordChunks::of_size(&input[..], b',', 4, 16);
+        let mut pieces = Vec::new();
+        while let Some(piece) = chunks.next_piece().expect("reads from memory") {
+            match piece {
+                Piece::Records(chunk) => pieces.push(String::from_utf8_lossy(&chunk.bytes).into_owned()),
+                Piece::Oversized(oversized) => {
+                    assert_eq!(oversized, OversizedRecord { line: 3, records_before: 2 });
+                    let mut copied = Vec::new();
+                    let counts = chunks.copy_oversized(&mut copied).expect("copies to memory");
+                    assert_eq!(copied, b"2,\"0123456789\n0123456789\",z");
+                    assert_eq!(counts, CopiedRecord { bytes: copied.len() as u64, fields: 3 });
+                    pieces.push("<oversized>".into());
+                }
+            }
+        }
+        assert_eq!(pieces.concat(), "id,name\n1,a\n<oversized>\n3,b\n");
+    }
+
+    #[test]
+    fn an_oversized_record_not_copied_is_skipped() {
+        let input = format!("id,name\n1,{}\n2,b\n", "y".repeat(100));
+        let mut chunks = RecordChunks::of_size(input.as_bytes(), b',', 8, 32);
+        let mut kinds = Vec::new();
+        while let Some(piece) = chunks.next_piece().expect("reads from memory") {
+            kinds.push(match piece {
+                Piece::Records(chunk) => String::from_utf8_lossy(&chunk.bytes).into_owned(),
+                Piece::Oversized(_) => "<skipped>".into(),
+            });
+        }
+        assert_eq!(kinds.concat(), "id,name\n<skipped>2,b\n");
     }
 }

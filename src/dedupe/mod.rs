@@ -111,6 +111,12 @@ pub enum DedupeError {
     /// A JSON value could not be written.
     #[error("{0}")]
     Json(#[from] serde_json::Error),
+    /// The header is too long to hold: no column can be found in it.
+    #[error("the header is longer than {limit} bytes")]
+    HeaderTooLong {
+        /// The longest record held.
+        limit: usize,
+    },
     /// The header has no column of that name.
     #[error("the header has no column `{column}` (columns: {header})")]
     MissingColumn {

@@ -8,7 +8,9 @@
 //!
 //! A record never stays in memory longer than it takes to write it, and none is dropped:
 //! a bad record (missing column, invalid UTF-8, unparseable JSON, a name the matcher
-//! refuses) is written back with `match = "error"` and the reason. CSV/TSV output keeps
+//! refuses) is written back with `match = "error"` and the reason. One longer than
+//! 1 MiB is never held whole: pass 1 skips it, pass 2 streams it through
+//! as an error (a JSONL line as the text of an error object). CSV/TSV output keeps
 //! the header's columns in order, then the added ones; JSONL output keeps the object's
 //! keys in order, then the added ones. Only a failing reader or writer, or a header
 //! without the name column, stops the run.
@@ -19,7 +21,7 @@ use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::chunks::{chunk_reader, RecordChunk, RecordChunks};
+use super::chunks::{chunk_reader, OversizedRecord, Piece, RecordChunk, RecordChunks, MAX_RECORD_BYTES};
 use super::{Dedupe, DedupeError, Label, MatchKind, NameTally, NameVerdict};
 
 /// The columns added to every CSV/TSV record, in order.
@@ -112,14 +114,14 @@ pub fn tally<R: Read>(
 ) -> Result<NameTally, DedupeError> {
     let mut tally = NameTally::new();
     match format {
-        Format::Csv | Format::Tsv => {
-            let mut reader = csv_reader(input, format);
-            let index = column_index(reader.byte_headers()?, column)?;
-            tally = tally_csv(&mut reader, index, column, progress)?;
-        }
+        Format::Csv | Format::Tsv => tally = tally_csv(input, format, column, progress)?,
         Format::Jsonl => {
             let mut lines = Lines::new(input);
             while let Some((_, line)) = lines.next_line()? {
+                // A line too long to hold is skipped, and labelled an error in pass 2.
+                let Line::Whole(line) = line else {
+                    continue;
+                };
                 if is_blank(line) {
                     continue;
                 }
@@ -149,10 +151,12 @@ struct NameBatch {
 const NO_NAME_END: usize = usize::MAX;
 
 /// Pass 1 over CSV/TSV: this thread parses while another counts, so that parsing and
-/// hashing each take a core instead of taking turns on one.
+/// hashing each take a core instead of taking turns on one. The input comes in chunks
+/// of whole records, as in pass 2, so that a record too long to hold is skipped (a
+/// record without a name to the tally) rather than read whole.
 fn tally_csv<R: Read>(
-    reader: &mut csv::Reader<R>,
-    index: usize,
+    input: R,
+    format: Format,
     column: &str,
     progress: &dyn Fn(u64),
 ) -> Result<NameTally, DedupeError> {
@@ -177,23 +181,17 @@ fn tally_csv<R: Read>(
             }
             tally
         });
-        let mut record = csv::ByteRecord::new();
         let mut batch = NameBatch::default();
         let mut names = 0u64;
-        let parsed = loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break Ok(()),
-                Err(error) => break Err(error),
-            }
-            match csv_name(&record, index, column) {
-                Ok(name) => {
+        let mut push_name = |name: Option<&str>| {
+            match name {
+                Some(name) => {
                     batch.text.push_str(name);
                     batch.ends.push(batch.text.len());
                     names += 1;
                     report_every(names, progress);
                 }
-                Err(_) => batch.ends.push(NO_NAME_END),
+                None => batch.ends.push(NO_NAME_END),
             }
             if batch.ends.len() == NAMES_PER_BATCH {
                 let mut next = recycled.try_recv().unwrap_or_default();
@@ -203,6 +201,7 @@ fn tally_csv<R: Read>(
                 let _ = batches.send(std::mem::replace(&mut batch, next));
             }
         };
+        let parsed = parse_names(input, format, column, &mut push_name);
         if !batch.ends.is_empty() {
             let _ = batches.send(batch);
         }
@@ -213,40 +212,87 @@ fn tally_csv<R: Read>(
     })
 }
 
+/// Calls `push_name` with every data record's name, in input order (`None` for a record
+/// without one, or too long to hold).
+fn parse_names<R: Read>(
+    input: R,
+    format: Format,
+    column: &str,
+    push_name: &mut dyn FnMut(Option<&str>),
+) -> Result<(), DedupeError> {
+    let mut chunks = RecordChunks::new(input, delimiter(format));
+    let mut index = None;
+    let mut record = csv::ByteRecord::new();
+    while let Some(piece) = chunks.next_piece()? {
+        let chunk = match piece {
+            Piece::Records(chunk) => chunk,
+            Piece::Oversized(oversized) if oversized.records_before == 0 => return Err(header_too_long()),
+            // Skipped by the next piece.
+            Piece::Oversized(_) => {
+                push_name(None);
+                continue;
+            }
+        };
+        let mut reader = chunk_reader(csv_builder(format), &chunk);
+        if chunk.holds_header() {
+            index = Some(column_index(reader.byte_headers()?, column)?);
+        }
+        // The first piece holds the header unless it is oversized, refused above.
+        let Some(index) = index else {
+            return Err(header_too_long());
+        };
+        while reader.read_byte_record(&mut record)? {
+            push_name(csv_name(&record, index, column).ok());
+        }
+    }
+    if index.is_none() {
+        // No input at all: the header is empty and lacks the column.
+        column_index(&csv::ByteRecord::new(), column)?;
+    }
+    Ok(())
+}
+
+fn header_too_long() -> DedupeError {
+    DedupeError::HeaderTooLong { limit: MAX_RECORD_BYTES }
+}
+
 /// Chunks parsed at a time: enough for every core, while the next ones are cut.
 const CHUNKS_PER_BATCH: usize = 16;
 
-/// Up to [`CHUNKS_PER_BATCH`] chunks, and the input's error if it failed after them.
-fn next_chunks<R: Read>(chunks: &mut RecordChunks<R>) -> (Vec<RecordChunk>, Option<csv::Error>) {
+/// What follows a batch of chunks.
+enum BatchEnd {
+    /// More chunks may.
+    More,
+    /// Nothing: the input ended.
+    Last,
+    /// The input's error.
+    Failed(csv::Error),
+    /// A record too long to hold, to be streamed once the batch is written.
+    Oversized(OversizedRecord),
+}
+
+/// Up to [`CHUNKS_PER_BATCH`] chunks, and what follows them.
+fn next_chunks<R: Read>(chunks: &mut RecordChunks<R>) -> (Vec<RecordChunk>, BatchEnd) {
     let mut batch = Vec::with_capacity(CHUNKS_PER_BATCH);
     while batch.len() < CHUNKS_PER_BATCH {
-        match chunks.next_chunk() {
-            Ok(Some(chunk)) => batch.push(chunk),
-            Ok(None) => break,
-            Err(error) => return (batch, Some(csv::Error::from(error))),
+        match chunks.next_piece() {
+            Ok(Some(Piece::Records(chunk))) => batch.push(chunk),
+            Ok(Some(Piece::Oversized(record))) => return (batch, BatchEnd::Oversized(record)),
+            Ok(None) => return (batch, BatchEnd::Last),
+            Err(error) => return (batch, BatchEnd::Failed(csv::Error::from(error))),
         }
     }
-    (batch, None)
+    (batch, BatchEnd::More)
 }
 
-/// The first chunks; the input's error when it failed before any.
-fn first_chunks<R: Read>(chunks: &mut RecordChunks<R>) -> Result<(Vec<RecordChunk>, Option<csv::Error>), csv::Error> {
+/// The first chunks; the input's error when it failed before any, and an oversized
+/// header as an error.
+fn first_chunks<R: Read>(chunks: &mut RecordChunks<R>) -> Result<(Vec<RecordChunk>, BatchEnd), DedupeError> {
     match next_chunks(chunks) {
-        (batch, Some(error)) if batch.is_empty() => Err(error),
+        (batch, BatchEnd::Failed(error)) if batch.is_empty() => Err(error.into()),
+        (batch, BatchEnd::Oversized(_)) if batch.is_empty() => Err(header_too_long()),
         first => Ok(first),
     }
-}
-
-/// The chunks after `batch`: none when it was the last (it came short, or with an error).
-fn next_chunks_after<R: Read>(
-    chunks: &mut RecordChunks<R>,
-    batch: &[RecordChunk],
-    failed: bool,
-) -> (Vec<RecordChunk>, Option<csv::Error>) {
-    if failed || batch.len() < CHUNKS_PER_BATCH {
-        return (Vec::new(), None);
-    }
-    next_chunks(chunks)
 }
 
 /// The input's header, read from its first chunk (empty when the input is).
@@ -285,10 +331,6 @@ fn delimiter(format: Format) -> u8 {
     } else {
         b','
     }
-}
-
-fn csv_reader<R: Read>(input: R, format: Format) -> csv::Reader<R> {
-    csv_builder(format).has_headers(true).buffer_capacity(1 << 20).from_reader(input)
 }
 
 /// How records of `format` are read: any number of fields each.
@@ -331,7 +373,7 @@ fn label_csv<R: Read, W: Write>(
     progress: &dyn Fn(u64),
 ) -> Result<Summary, DedupeError> {
     let mut chunks = RecordChunks::new(input, delimiter(format));
-    let (mut batch, mut failure) = first_chunks(&mut chunks)?;
+    let (mut batch, mut end) = first_chunks(&mut chunks)?;
     let header = chunk_header(batch.first(), format)?;
     let index = column_index(&header, column)?;
     let mut out_header = header.clone();
@@ -357,23 +399,37 @@ fn label_csv<R: Read, W: Write>(
                     .collect::<Result<Vec<_>, csv::Error>>()
             });
             let written = write_labelled(&mut output, unwritten.take(), &mut summary, progress);
-            let next = match written {
-                Ok(()) => next_chunks_after(&mut chunks, &batch, failure.is_some()),
-                Err(_) => (Vec::new(), None),
+            let next = match (&written, &end) {
+                (Ok(()), BatchEnd::More) => Some(next_chunks(&mut chunks)),
+                _ => None,
             };
             (labelling.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), written, next)
         });
         written?;
         unwritten = Some(labelled?);
-        if let Some(error) = failure {
-            write_labelled(&mut output, unwritten, &mut summary, progress)?;
-            output.flush()?;
-            return Err(error.into());
-        }
-        match next {
-            (next_batch, None) if next_batch.is_empty() => break,
-            (next_batch, next_failure) => (batch, failure) = (next_batch, next_failure),
-        }
+        (batch, end) = match (end, next) {
+            (BatchEnd::More, Some(next)) => next,
+            (BatchEnd::Failed(error), _) => {
+                write_labelled(&mut output, unwritten, &mut summary, progress)?;
+                output.flush()?;
+                return Err(error.into());
+            }
+            (BatchEnd::Oversized(record), _) => {
+                // Streamed in its place: everything before it is written first.
+                write_labelled(&mut output, unwritten.take(), &mut summary, progress)?;
+                let copied = chunks.copy_oversized(&mut output)?;
+                let reason = format!("the record has {} bytes, over the limit of {MAX_RECORD_BYTES}", copied.bytes);
+                let mut rest = Vec::new();
+                let missing = (header.len() as u64).saturating_sub(copied.fields);
+                rest.resize(usize::try_from(missing).unwrap_or(0), delimiter(format));
+                push_added_fields(&mut rest, &Err(reason.clone()), delimiter(format));
+                rest.push(b'\n');
+                output.write_all(&rest)?;
+                summary.count_error(record.line, || reason);
+                next_chunks(&mut chunks)
+            }
+            (BatchEnd::Last | BatchEnd::More, _) => break,
+        };
     }
     write_labelled(&mut output, unwritten, &mut summary, progress)?;
     output.flush()?;
@@ -573,32 +629,167 @@ fn reason_of(verdict: NameVerdict<'_>) -> String {
     }
 }
 
-/// Lines of a byte stream, end-of-line bytes removed, with 1-based numbers.
+/// Lines of a byte stream, end-of-line bytes removed, with 1-based numbers. A line
+/// longer than [`MAX_RECORD_BYTES`] is never held whole: its first bytes come out as
+/// [`Line::TooLong`], and its rest is streamed ([`Lines::rest_of_line`]) or skipped.
 struct Lines<R: Read> {
     reader: BufReader<R>,
     buffer: Vec<u8>,
     number: u64,
+    /// A line too long to hold was handed out and its rest not read yet.
+    open: bool,
+}
+
+/// A line as read.
+enum Line<'b> {
+    /// The whole line.
+    Whole(&'b [u8]),
+    /// The first bytes of a line too long to hold.
+    TooLong(&'b [u8]),
 }
 
 impl<R: Read> Lines<R> {
     fn new(input: R) -> Self {
-        Lines { reader: BufReader::with_capacity(1 << 20, input), buffer: Vec::new(), number: 0 }
+        Lines { reader: BufReader::with_capacity(1 << 20, input), buffer: Vec::new(), number: 0, open: false }
     }
 
-    fn next_line(&mut self) -> std::io::Result<Option<(u64, &[u8])>> {
+    fn next_line(&mut self) -> std::io::Result<Option<(u64, Line<'_>)>> {
+        if self.open {
+            self.rest_of_line(&mut |_| Ok(()))?;
+        }
         self.buffer.clear();
-        if self.reader.read_until(b'\n', &mut self.buffer)? == 0 {
-            return Ok(None);
+        // One byte past the limit tells a line over it.
+        let most = MAX_RECORD_BYTES + 1;
+        loop {
+            let available = filled(&mut self.reader)?;
+            if available.is_empty() {
+                if self.buffer.is_empty() {
+                    return Ok(None);
+                }
+                break;
+            }
+            let newline = available.iter().position(|&byte| byte == b'\n');
+            let taken = newline.unwrap_or(available.len());
+            let room = most - self.buffer.len();
+            if taken > room {
+                self.buffer.extend_from_slice(&available[..room]);
+                self.reader.consume(room);
+                self.open = true;
+                self.number += 1;
+                return Ok(Some((self.number, Line::TooLong(&self.buffer))));
+            }
+            self.buffer.extend_from_slice(&available[..taken]);
+            self.reader.consume(taken + usize::from(newline.is_some()));
+            if newline.is_some() {
+                break;
+            }
         }
         self.number += 1;
         let mut line = self.buffer.as_slice();
-        if let Some(rest) = line.strip_suffix(b"\n") {
-            line = rest;
-        }
         if let Some(rest) = line.strip_suffix(b"\r") {
             line = rest;
         }
-        Ok(Some((self.number, line)))
+        Ok(Some((self.number, Line::Whole(line))))
+    }
+
+    /// Streams to `sink` the rest of the line too long to hold just handed out, its
+    /// end-of-line bytes removed.
+    fn rest_of_line(&mut self, sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+        self.open = false;
+        // A `\r` is held back until the next byte shows whether it ends the line.
+        let mut held_return = false;
+        loop {
+            let available = filled(&mut self.reader)?;
+            if available.is_empty() {
+                return Ok(());
+            }
+            let newline = available.iter().position(|&byte| byte == b'\n');
+            let taken = newline.unwrap_or(available.len());
+            let mut piece = &available[..taken];
+            if held_return && !(piece.is_empty() && newline.is_some()) {
+                sink(b"\r")?;
+            }
+            held_return = piece.last() == Some(&b'\r');
+            if held_return {
+                piece = &piece[..piece.len() - 1];
+            }
+            sink(piece)?;
+            self.reader.consume(taken + usize::from(newline.is_some()));
+            if newline.is_some() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// The reader's buffered bytes, read again when a signal interrupted the read.
+fn filled<R: Read>(reader: &mut BufReader<R>) -> std::io::Result<&[u8]> {
+    loop {
+        match reader.fill_buf() {
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+            Ok(_) => break,
+        }
+    }
+    // Asked again because a buffer returned from inside the loop does not borrow-check;
+    // it is filled now, so this call reads nothing.
+    reader.fill_buf()
+}
+
+/// Bytes written as the contents of a JSON string, as `String::from_utf8_lossy` and then
+/// `serde_json` write them: invalid UTF-8 as U+FFFD, a character cut between two writes
+/// joined first.
+struct JsonStringContents<W: Write> {
+    output: W,
+    /// The start of a character whose other bytes are still to come.
+    cut: Vec<u8>,
+    /// Bytes written, as read.
+    bytes: u64,
+}
+
+impl<W: Write> JsonStringContents<W> {
+    fn new(output: W) -> Self {
+        JsonStringContents { output, cut: Vec::new(), bytes: 0 }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.bytes += bytes.len() as u64;
+        let joined;
+        let mut rest = if self.cut.is_empty() {
+            bytes
+        } else {
+            joined = [std::mem::take(&mut self.cut).as_slice(), bytes].concat();
+            joined.as_slice()
+        };
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => return self.escaped(text),
+                Err(error) => {
+                    let (valid, after) = rest.split_at(error.valid_up_to());
+                    // Checked valid just above.
+                    self.escaped(std::str::from_utf8(valid).unwrap_or_default())?;
+                    let Some(invalid) = error.error_len() else {
+                        self.cut = after.to_vec();
+                        return Ok(());
+                    };
+                    self.escaped("\u{FFFD}")?;
+                    rest = &after[invalid..];
+                }
+            }
+        }
+    }
+
+    /// Writes a character cut short at the end as U+FFFD; gives back the output.
+    fn finish(mut self) -> std::io::Result<(W, u64)> {
+        if !self.cut.is_empty() {
+            self.escaped("\u{FFFD}")?;
+        }
+        Ok((self.output, self.bytes))
+    }
+
+    fn escaped(&mut self, text: &str) -> std::io::Result<()> {
+        let quoted = serde_json::to_string(text).map_err(std::io::Error::other)?;
+        self.output.write_all(quoted.get(1..quoted.len() - 1).unwrap_or_default().as_bytes())
     }
 }
 
@@ -701,6 +892,16 @@ fn label_jsonl<R: Read, W: Write>(
     let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
     let mut summary = Summary::default();
     while let Some((number, line)) = lines.next_line()? {
+        let line = match line {
+            Line::Whole(line) => line,
+            Line::TooLong(start) => {
+                let start = start.to_vec();
+                let outcome = write_too_long_line(&mut output, &start, &mut lines)?;
+                summary.count(number, &outcome);
+                report_every(summary.records, progress);
+                continue;
+            }
+        };
         if is_blank(line) {
             output.write_all(line)?;
             output.write_all(b"\n")?;
@@ -725,6 +926,27 @@ fn label_jsonl<R: Read, W: Write>(
     }
     output.flush()?;
     Ok(summary)
+}
+
+/// Writes a line too long to hold as an error object: its text under `record`, as an
+/// unparseable line's is, streamed from `start` (its first bytes) and the rest of the line.
+fn write_too_long_line<R: Read, W: Write>(
+    output: &mut W,
+    start: &[u8],
+    lines: &mut Lines<R>,
+) -> std::io::Result<Result<Label<'static>, String>> {
+    output.write_all(b"{\"record\":\"")?;
+    let mut contents = JsonStringContents::new(&mut *output);
+    contents.write(start)?;
+    lines.rest_of_line(&mut |piece| contents.write(piece))?;
+    let (output, bytes) = contents.finish()?;
+    let outcome = Err(format!("the line has {bytes} bytes, over the limit of {MAX_RECORD_BYTES}"));
+    let label = serde_json::to_string(&with_label(Map::new(), &outcome)).map_err(std::io::Error::other)?;
+    output.write_all(b"\",")?;
+    // The label's object without its opening brace: its fields follow `record`.
+    output.write_all(label.get(1..).unwrap_or_default().as_bytes())?;
+    output.write_all(b"\n")?;
+    Ok(outcome)
 }
 
 fn parse_object(line: &[u8]) -> Result<Map<String, Value>, String> {
@@ -784,5 +1006,49 @@ mod tests {
             written.push(b'\n');
             assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected), "{format:?}");
         }
+    }
+
+    #[test]
+    fn json_string_contents_are_those_of_the_lossy_text_however_the_bytes_are_cut() {
+        let inputs: [&[u8]; 4] = [
+            b"plain \"quoted\" back\\slash\ttab",
+            "Ünïcode – ok".as_bytes(),
+            b"bad \xff\xfe and cut \xe2\x82",
+            b"\x01\xf0\x9f\x98\x80!",
+        ];
+        for input in inputs {
+            let expected = serde_json::to_string(&String::from_utf8_lossy(input)).expect("serializes");
+            for cut_every in 1..=input.len() {
+                let mut contents = JsonStringContents::new(Vec::new());
+                for piece in input.chunks(cut_every) {
+                    contents.write(piece).expect("writes to memory");
+                }
+                let (written, bytes) = contents.finish().expect("writes to memory");
+                assert_eq!(bytes, input.len() as u64);
+                assert_eq!(format!("\"{}\"", String::from_utf8_lossy(&written)), expected, "cut every {cut_every}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_too_long_to_hold_comes_in_two_parts_and_the_next_line_whole() {
+        let long = "z".repeat(MAX_RECORD_BYTES + 10);
+        let input = format!("{long}\r\nnext\r\n");
+        let mut lines = Lines::new(input.as_bytes());
+        let Some((1, Line::TooLong(start))) = lines.next_line().expect("reads from memory") else {
+            panic!("the first line is too long");
+        };
+        let mut whole = start.to_vec();
+        let mut keep = |piece: &[u8]| {
+            whole.extend_from_slice(piece);
+            Ok(())
+        };
+        lines.rest_of_line(&mut keep).expect("reads from memory");
+        assert_eq!(whole, long.as_bytes(), "every byte, the line end left out");
+        let Some((2, Line::Whole(next))) = lines.next_line().expect("reads from memory") else {
+            panic!("then the next line");
+        };
+        assert_eq!(next, b"next");
+        assert!(lines.next_line().expect("reads from memory").is_none());
     }
 }
