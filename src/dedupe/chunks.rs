@@ -1,5 +1,6 @@
-//! Cutting CSV/TSV input into chunks of whole records: raw bytes in, chunks that each
-//! begin where a record begins out, so that the records can be parsed on every core.
+//! Cutting CSV/TSV input (or JSONL, a record a line: [`RecordChunks::lines`]) into
+//! chunks of whole records: raw bytes in, chunks that each begin where a record begins
+//! out, so that the records can be parsed on every core.
 //!
 //! The `csv` reader is sequential: one thread parsing every record was the slower half of
 //! both passes. Finding where records end is much cheaper than parsing them, so one
@@ -180,6 +181,16 @@ impl Steps {
         Steps { next: flat }
     }
 
+    /// The steps of a reader of lines: every `\n` ends one (a blank line too), nothing
+    /// is quoted.
+    fn lines() -> Steps {
+        let mut flat = vec![Scan::InField as u8; STATES.len() << 8];
+        for state in 0..STATES.len() {
+            flat[state << 8 | usize::from(b'\n')] = Scan::StartRecord as u8 | RECORD_ENDED;
+        }
+        Steps { next: flat }
+    }
+
     /// The step from `state` (a [`Scan`] as a number) over `byte`.
     fn after(&self, state: u8, byte: u8) -> u8 {
         self.next.get(usize::from(state & !RECORD_ENDED) << 8 | usize::from(byte)).copied().unwrap_or(0)
@@ -190,6 +201,8 @@ impl Steps {
 pub(crate) struct RecordChunks<R: Read> {
     input: R,
     steps: Steps,
+    /// Each line is a record ([`RecordChunks::lines`]).
+    lines: bool,
     chunk_bytes: usize,
     /// Bytes read and not handed out yet; the first `scanned` of them scanned.
     pending: Vec<u8>,
@@ -230,11 +243,18 @@ impl<R: Read> RecordChunks<R> {
         RecordChunks::of_size(input, delimiter, CHUNK_BYTES, MAX_RECORD_BYTES)
     }
 
+    /// Chunks of about [`CHUNK_BYTES`] of `input`, each line a record (JSONL): a blank
+    /// line is one too, and the chunks are never read by a `csv` reader.
+    pub fn lines(input: R) -> Self {
+        RecordChunks { steps: Steps::lines(), lines: true, ..RecordChunks::new(input, b'\n') }
+    }
+
     /// Chunks of about `chunk_bytes` (at least one record each), records of up to
     /// `max_record` bytes held whole.
     fn of_size(input: R, delimiter: u8, chunk_bytes: usize, max_record: usize) -> Self {
         RecordChunks {
             input,
+            lines: false,
             steps: Steps::new(delimiter),
             chunk_bytes: chunk_bytes.max(1),
             pending: Vec::new(),
@@ -380,7 +400,7 @@ impl<R: Read> RecordChunks<R> {
         (self.state, self.scanned, self.last_end, self.cut, self.unsettled) = (Scan::StartRecord, 0, 0, None, None);
         // A chunk may not begin with a byte-order mark, which its reader would strip: one
         // line break before it is a blank line to the reader, counted out of its lines.
-        if self.pending.first() == Some(&BYTE_ORDER_MARK_START) {
+        if !self.lines && self.pending.first() == Some(&BYTE_ORDER_MARK_START) {
             self.pending.insert(0, b'\n');
             self.added_line_break = true;
         }
@@ -435,8 +455,12 @@ impl<R: Read> RecordChunks<R> {
         (self.scanned, self.long_record) = (scanned, long_record);
     }
 
-    /// Where the record after the record end `end` begins: past the blank lines.
+    /// Where the record after the record end `end` begins: past the blank lines (between
+    /// lines, at once).
     fn record_begins(&self, end: usize) -> usize {
+        if self.lines {
+            return end;
+        }
         end + self.pending[end..].iter().take_while(|&&byte| byte == b'\n' || byte == b'\r').count()
     }
 
