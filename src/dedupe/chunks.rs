@@ -228,6 +228,8 @@ pub(crate) struct RecordChunks<R: Read> {
     oversized_open: bool,
     /// `pending` begins with a line break the input does not hold.
     added_line_break: bool,
+    /// The byte after an oversized record is not checked yet ([`RecordChunks::guard_against_mark`]).
+    after_oversized: bool,
     /// The input ended (or failed: the error, handed out after the last whole records).
     at_end: bool,
     failure: Option<io::Error>,
@@ -270,6 +272,7 @@ impl<R: Read> RecordChunks<R> {
             long_record: None,
             oversized_open: false,
             added_line_break: false,
+            after_oversized: false,
             at_end: false,
             failure: None,
         }
@@ -398,13 +401,21 @@ impl<R: Read> RecordChunks<R> {
         self.records += 1;
         self.records_before = self.records;
         (self.state, self.scanned, self.last_end, self.cut, self.unsettled) = (Scan::StartRecord, 0, 0, None, None);
-        // A chunk may not begin with a byte-order mark, which its reader would strip: one
-        // line break before it is a blank line to the reader, counted out of its lines.
-        if !self.lines && self.pending.first() == Some(&BYTE_ORDER_MARK_START) {
-            self.pending.insert(0, b'\n');
-            self.added_line_break = true;
-        }
+        self.after_oversized = !self.lines;
         self.scan();
+    }
+
+    /// A chunk may not begin with a byte-order mark, which its reader would strip: when
+    /// the byte after an oversized record is one, a line break put before it is a blank
+    /// line to the reader, counted out of its lines. Asked before scanning, once that
+    /// byte is read.
+    fn guard_against_mark(&mut self) {
+        if let Some(&first) = self.pending.first() {
+            if std::mem::take(&mut self.after_oversized) && first == BYTE_ORDER_MARK_START {
+                self.pending.insert(0, b'\n');
+                self.added_line_break = true;
+            }
+        }
     }
 
     /// Reads up to a chunk's worth more; how many bytes came.
@@ -424,6 +435,7 @@ impl<R: Read> RecordChunks<R> {
     /// Scans the bytes read since the last scan, noting the last place to cut. Stops at
     /// the end of a record too long to hold, noted in `long_record`.
     fn scan(&mut self) {
+        self.guard_against_mark();
         let (mut state, mut records, mut unsettled, mut cut) =
             (self.state as u8, self.records, self.unsettled, self.cut);
         let (start, mut last_end) = (self.scanned, self.last_end);
@@ -659,9 +671,9 @@ mod tests {
                 .into_bytes(),
             format!("id,name\n1,{long_field}").into_bytes(),
         ];
-        inputs.extend((0..200).map(|seed| {
+        inputs.extend((0..400).map(|seed| {
             let mut input = b"id,name\n".to_vec();
-            input.extend(tricky_input(seed, 300));
+            input.extend(tricky_input(seed, 100 + (seed as usize % 7) * 90));
             input
         }));
         for input in &inputs {
@@ -744,5 +756,40 @@ mod tests {
             });
         }
         assert_eq!(kinds.concat(), "id,name\n<skipped>2,b\n");
+    }
+
+    #[test]
+    fn lines_come_whole_in_chunks_and_a_line_too_long_to_hold_alone() {
+        for seed in 0..300 {
+            let input = tricky_input(seed, 100 + (seed as usize % 7) * 90);
+            let lines: Vec<&[u8]> = input.strip_suffix(b"\n").unwrap_or(&input).split(|&byte| byte == b'\n').collect();
+            for (chunk_bytes, max_record) in [(1, 8), (5, 12), (64, 8), (1 << 16, 20)] {
+                let mut chunks = RecordChunks::lines(input.as_slice());
+                (chunks.chunk_bytes, chunks.max_record) = (chunk_bytes, max_record);
+                let (mut rebuilt, mut long_lines) = (Vec::new(), Vec::new());
+                while let Some(piece) = chunks.next_piece().expect("reads from memory") {
+                    match piece {
+                        Piece::Records(chunk) => {
+                            assert_eq!(chunk.lines_before, line_breaks(&rebuilt), "{seed}");
+                            rebuilt.extend_from_slice(&chunk.bytes);
+                        }
+                        Piece::Oversized(oversized) => {
+                            assert_eq!(oversized.line, line_breaks(&rebuilt) + 1, "{seed}");
+                            let mut copied = Vec::new();
+                            chunks.copy_oversized(&mut copied).expect("copies to memory");
+                            long_lines.push(copied.clone());
+                            rebuilt.extend_from_slice(&copied);
+                            if rebuilt.len() < input.len() {
+                                rebuilt.push(b'\n');
+                            }
+                        }
+                    }
+                }
+                assert_eq!(rebuilt, input, "every byte, in order: {seed}");
+                let expected: Vec<Vec<u8>> =
+                    lines.iter().filter(|line| line.len() > max_record).map(|line| line.to_vec()).collect();
+                assert_eq!(long_lines, expected, "{seed}, {chunk_bytes} bytes a chunk, {max_record} a line");
+            }
+        }
     }
 }
