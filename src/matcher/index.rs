@@ -35,11 +35,32 @@ pub(crate) struct IndexedName {
     words: [u32; INLINE_WORDS],
     /// How many words, or [`LONG_NAME`].
     word_count: u8,
-    pub(crate) exact_only: bool,
-    /// Romanized from a script without short vowels.
-    pub(crate) abjad: bool,
+    /// [`EXACT_ONLY`] and [`ABJAD`], in one byte: the name's type below takes the other,
+    /// so that a name stays 32 bytes, two to a cache line.
+    flags: u8,
+    /// The type of the entity the name belongs to, held with the name: scoring asks it of
+    /// every candidate, and reading it from the entity (scattered over a large table) was
+    /// a cache miss per candidate.
+    pub(crate) kind: EntityType,
     /// How many leading words are the family name ("SURNAME, Given" form of a person).
     pub(crate) surname_words: u8,
+}
+
+/// [`IndexedName::flags`]: only an exact spelling finds the name.
+const EXACT_ONLY: u8 = 1;
+/// [`IndexedName::flags`]: romanized from a script without short vowels.
+const ABJAD: u8 = 2;
+
+impl IndexedName {
+    /// Only an exact spelling finds the name: it takes no part in fuzzy matching.
+    pub(crate) fn exact_only(&self) -> bool {
+        self.flags & EXACT_ONLY != 0
+    }
+
+    /// Romanized from a script without short vowels.
+    pub(crate) fn abjad(&self) -> bool {
+        self.flags & ABJAD != 0
+    }
 }
 
 /// Word ids a name holds in place; longer names keep theirs in `Index::long_words`.
@@ -81,6 +102,7 @@ struct PreparedName {
     romanized: Option<Box<str>>,
     exact_only: bool,
     abjad: bool,
+    kind: EntityType,
     surname_words: u8,
 }
 
@@ -112,6 +134,7 @@ impl PreparedName {
             romanized,
             exact_only,
             abjad: analyzed.abjad,
+            kind,
             surname_words,
         }
     }
@@ -128,10 +151,11 @@ impl PreparedName {
             romanized,
             exact_only,
             abjad,
+            kind,
             surname_words,
         } = self;
         let keys = NameKeys { strict, loose, acronyms, romanized, exact_only };
-        (keys, NameWords { entity, alias, folded, exact_only, abjad, surname_words })
+        (keys, NameWords { entity, alias, folded, exact_only, abjad, kind, surname_words })
     }
 }
 
@@ -151,6 +175,7 @@ struct NameWords {
     folded: Vec<String>,
     exact_only: bool,
     abjad: bool,
+    kind: EntityType,
     surname_words: u8,
 }
 
@@ -387,9 +412,9 @@ impl Index {
             }
         }
         let (words, word_count) = self.place_words(&word_ids);
-        let (entity, alias, exact_only, abjad, surname_words) =
-            (name.entity, name.alias, name.exact_only, name.abjad, name.surname_words);
-        self.names.push(IndexedName { entity, alias, words, word_count, exact_only, abjad, surname_words });
+        let flags = if name.exact_only { EXACT_ONLY } else { 0 } | if name.abjad { ABJAD } else { 0 };
+        let (entity, alias, kind, surname_words) = (name.entity, name.alias, name.kind, name.surname_words);
+        self.names.push(IndexedName { entity, alias, words, word_count, flags, kind, surname_words });
     }
 
     /// A name's word ids in place when they fit, else in `long_words`.
@@ -661,11 +686,6 @@ impl Index {
         found.dedup();
         found
     }
-
-    /// The type of the entity a name belongs to.
-    pub(crate) fn entity_type(table: &AliasTable, name: &IndexedName) -> EntityType {
-        table.entities()[name.entity as usize].kind
-    }
 }
 
 /// In "SURNAME, Given Names" (one comma, words on both sides) the words before the comma
@@ -860,6 +880,11 @@ mod tests {
             let unknown = WordView { facts: WordFacts::UNKNOWN, ..view };
             assert_eq!(index.similar_words_of(&unknown), by_spelling, "{folded}");
         }
+    }
+
+    #[test]
+    fn a_name_entry_stays_two_to_a_cache_line() {
+        assert_eq!(std::mem::size_of::<IndexedName>(), 32);
     }
 
     #[test]
