@@ -458,19 +458,31 @@ impl Matcher {
         similarities: &mut PairSimilarities,
     ) {
         let lifted = threshold + COVERED_LIFT;
+        // One list of names and one of views serve every candidate: allocating them for
+        // each (a list, and one per name of its entity) was a few allocations for each of
+        // most of a query's candidates, and at a million names many of those read a block
+        // of the allocator's that the query's other reads had pushed out of the cache.
+        let (mut names, mut views): (Vec<&IndexedName>, Vec<Vec<WordView<'_>>>) = (Vec::new(), Vec::new());
         for candidate in scored.iter_mut() {
             if candidate.method != Method::Fuzzy || candidate.score < COVERED_FLOOR || candidate.score >= lifted {
                 continue;
             }
-            let names: Vec<&IndexedName> = self
-                .index
-                .names_beside(candidate.name)
-                .map(|id| &self.index.names[id as usize])
-                .filter(|name| !name.exact_only())
-                .collect();
-            let views: Vec<Vec<WordView<'_>>> = names.iter().map(|name| self.name_views(name)).collect();
-            let covered = covered_by(query_views, &views, |qi, k, j| {
-                let row = similarities.row(self.index.words_of(names[k])[j], query_views, &views[k][j]);
+            names.clear();
+            names.extend(
+                self.index
+                    .names_beside(candidate.name)
+                    .map(|id| &self.index.names[id as usize])
+                    .filter(|name| !name.exact_only()),
+            );
+            if views.len() < names.len() {
+                views.resize_with(names.len(), Vec::new);
+            }
+            for (name, name_views) in names.iter().zip(views.iter_mut()) {
+                self.fill_name_views(name, name_views);
+            }
+            let entity_views = &views[..names.len()];
+            let covered = covered_by(query_views, entity_views, |qi, k, j| {
+                let row = similarities.row(self.index.words_of(names[k])[j], query_views, &entity_views[k][j]);
                 similarities.in_row(row, qi)
             });
             if covered {
