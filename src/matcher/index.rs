@@ -13,7 +13,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
-use super::score::{strip_article, WordFacts};
+use super::score::{strip_article, WordFacts, WordView};
 use super::words::{self, canonical_legal_forms, class_of_folded, rewritten_legal_forms_folded, WordClass};
 use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
@@ -35,11 +35,32 @@ pub(crate) struct IndexedName {
     words: [u32; INLINE_WORDS],
     /// How many words, or [`LONG_NAME`].
     word_count: u8,
-    pub(crate) exact_only: bool,
-    /// Romanized from a script without short vowels.
-    pub(crate) abjad: bool,
+    /// [`EXACT_ONLY`] and [`ABJAD`], in one byte: the name's type below takes the other,
+    /// so that a name stays 32 bytes, two to a cache line.
+    flags: u8,
+    /// The type of the entity the name belongs to, held with the name: scoring asks it of
+    /// every candidate, and reading it from the entity (scattered over a large table) was
+    /// a cache miss per candidate.
+    pub(crate) kind: EntityType,
     /// How many leading words are the family name ("SURNAME, Given" form of a person).
     pub(crate) surname_words: u8,
+}
+
+/// [`IndexedName::flags`]: only an exact spelling finds the name.
+const EXACT_ONLY: u8 = 1;
+/// [`IndexedName::flags`]: romanized from a script without short vowels.
+const ABJAD: u8 = 2;
+
+impl IndexedName {
+    /// Only an exact spelling finds the name: it takes no part in fuzzy matching.
+    pub(crate) fn exact_only(&self) -> bool {
+        self.flags & EXACT_ONLY != 0
+    }
+
+    /// Romanized from a script without short vowels.
+    pub(crate) fn abjad(&self) -> bool {
+        self.flags & ABJAD != 0
+    }
 }
 
 /// Word ids a name holds in place; longer names keep theirs in `Index::long_words`.
@@ -81,6 +102,7 @@ struct PreparedName {
     romanized: Option<Box<str>>,
     exact_only: bool,
     abjad: bool,
+    kind: EntityType,
     surname_words: u8,
 }
 
@@ -112,6 +134,7 @@ impl PreparedName {
             romanized,
             exact_only,
             abjad: analyzed.abjad,
+            kind,
             surname_words,
         }
     }
@@ -128,10 +151,11 @@ impl PreparedName {
             romanized,
             exact_only,
             abjad,
+            kind,
             surname_words,
         } = self;
         let keys = NameKeys { strict, loose, acronyms, romanized, exact_only };
-        (keys, NameWords { entity, alias, folded, exact_only, abjad, surname_words })
+        (keys, NameWords { entity, alias, folded, exact_only, abjad, kind, surname_words })
     }
 }
 
@@ -151,6 +175,7 @@ struct NameWords {
     folded: Vec<String>,
     exact_only: bool,
     abjad: bool,
+    kind: EntityType,
     surname_words: u8,
 }
 
@@ -387,9 +412,9 @@ impl Index {
             }
         }
         let (words, word_count) = self.place_words(&word_ids);
-        let (entity, alias, exact_only, abjad, surname_words) =
-            (name.entity, name.alias, name.exact_only, name.abjad, name.surname_words);
-        self.names.push(IndexedName { entity, alias, words, word_count, exact_only, abjad, surname_words });
+        let flags = if name.exact_only { EXACT_ONLY } else { 0 } | if name.abjad { ABJAD } else { 0 };
+        let (entity, alias, kind, surname_words) = (name.entity, name.alias, name.kind, name.surname_words);
+        self.names.push(IndexedName { entity, alias, words, word_count, flags, kind, surname_words });
     }
 
     /// A name's word ids in place when they fit, else in `long_words`.
@@ -598,16 +623,42 @@ impl Index {
     /// Vocabulary words that may be spellings of `folded`: the same word, a curated
     /// equivalent, the same skeleton, or within about two edits (symmetric deletes).
     pub(crate) fn similar_words(&self, folded: &str, skeleton: &str) -> Vec<u32> {
-        let mut found: Vec<u32> = Vec::new();
-        if let Some(id) = self.lookup_word(folded) {
-            found.push(id);
+        let skeleton_id = if skeleton.len() >= 2 { self.skeleton_ids.get(skeleton).copied() } else { None };
+        self.similar_words_with(folded, skeleton, self.lookup_word(folded), self.group_of(folded), skeleton_id)
+    }
+
+    /// [`Index::similar_words`] of a word view whose facts were filled against this
+    /// index: its id, group and skeleton id are read off the view. A query word's were
+    /// found when the query was prepared, and looking them up again in maps of a million
+    /// entries was a few cache misses in a row per word.
+    pub(crate) fn similar_words_of(&self, word: &WordView<'_>) -> Vec<u32> {
+        if !word.facts.known {
+            return self.similar_words(word.folded, word.skeleton);
         }
-        if let Some(group) = self.group_of(folded) {
-            found.extend(self.groups[group as usize].iter().filter_map(|w| self.lookup_word(w)));
+        let known = |id: u32| (id != NO_WORD).then_some(id);
+        let (id, skeleton_id) = (known(word.facts.id), known(word.facts.skeleton));
+        self.similar_words_with(word.folded, word.skeleton, id, word.group, skeleton_id)
+    }
+
+    /// [`Index::similar_words`] of `folded`, given its id, curated group and skeleton's
+    /// id in this index.
+    fn similar_words_with(
+        &self,
+        folded: &str,
+        skeleton: &str,
+        id: Option<u32>,
+        group: Option<u32>,
+        skeleton_id: Option<u32>,
+    ) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
+        found.extend(id);
+        if let Some(group) = group {
+            let words = self.groups.get(group as usize).map_or(&[][..], Vec::as_slice);
+            found.extend(words.iter().filter_map(|w| self.lookup_word(w)));
         }
         if skeleton.len() >= 2 {
-            if let Some(&skeleton_id) = self.skeleton_ids.get(skeleton) {
-                found.extend(self.skeleton_words[skeleton_id as usize].iter().take(64));
+            if let Some(words) = skeleton_id.and_then(|id| self.skeleton_words.get(id as usize)) {
+                found.extend(words.iter().take(64));
             }
         }
         if folded.len() >= 4 {
@@ -634,11 +685,6 @@ impl Index {
         found.sort_unstable();
         found.dedup();
         found
-    }
-
-    /// The type of the entity a name belongs to.
-    pub(crate) fn entity_type(table: &AliasTable, name: &IndexedName) -> EntityType {
-        table.entities()[name.entity as usize].kind
     }
 }
 
@@ -795,6 +841,50 @@ mod tests {
             texts.iter().enumerate().map(|(i, text)| AnalyzedName::new(text).ok().filter(|_| i != 1)).collect();
         let given = Index::build_analyzed(&table, &primaries);
         assert_eq!(format!("{given:?}"), format!("{:?}", Index::build(&table)));
+    }
+
+    #[test]
+    fn a_word_view_finds_the_words_its_spelling_finds() {
+        use crate::aliases::{Entity, Location, Name};
+        let texts = ["Acme Trading Ltd", "Akme Tradng", "Al-Nusra Front", "Nusra", "Mohammed Ali", "Muhammad Aly"];
+        let entities: Vec<Entity> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Entity {
+                id: i.to_string(),
+                kind: EntityType::Organization,
+                name: Name::plain(*text, Location::line(String::new(), 0)),
+                aliases: Vec::new(),
+                wikidata: None,
+                note: None,
+                location: Location::line(String::new(), 0),
+            })
+            .collect();
+        let index = Index::build(&AliasTable::from_entities(entities));
+        // Words of the table, new words near them, and new words near nothing.
+        for folded in ["acme", "akme", "trading", "tradin", "alnusra", "nusra", "mohamed", "aly", "zzzz", "x"] {
+            let skeleton = fold::skeleton(folded);
+            let view = WordView {
+                folded,
+                skeleton: &skeleton,
+                weight: 1.0,
+                group: index.group_of(folded),
+                class: class_of_folded(folded),
+                abjad: false,
+                surname: false,
+                numeral: fold::is_numeral(folded),
+                facts: index.facts_of(folded, &skeleton),
+            };
+            let by_spelling = index.similar_words(folded, &skeleton);
+            assert_eq!(index.similar_words_of(&view), by_spelling, "{folded}");
+            let unknown = WordView { facts: WordFacts::UNKNOWN, ..view };
+            assert_eq!(index.similar_words_of(&unknown), by_spelling, "{folded}");
+        }
+    }
+
+    #[test]
+    fn a_name_entry_stays_two_to_a_cache_line() {
+        assert_eq!(std::mem::size_of::<IndexedName>(), 32);
     }
 
     #[test]

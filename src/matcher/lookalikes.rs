@@ -146,12 +146,13 @@ impl Matcher {
     }
 
     /// The vocabulary words alike to `query_word`, with their similarity, in the order
-    /// the index finds them. Reads only the word's folded form, skeleton and group:
-    /// vocabulary words are compared as transliterations (abjad), which makes the
-    /// query's own script irrelevant.
+    /// the index finds them. Reads only the word's folded form, skeleton, group and
+    /// facts (which follow from the folded form in this index): vocabulary words are
+    /// compared as transliterations (abjad), which makes the query's own script
+    /// irrelevant.
     pub(super) fn lookalikes_of_word(&self, query_word: &WordView<'_>) -> Vec<Lookalike> {
         let mut found = Vec::new();
-        let words = self.index.similar_words(query_word.folded, query_word.skeleton);
+        let words = self.index.similar_words_of(query_word);
         self.index.warm_words(words.iter().copied());
         for word in words {
             let vocab = &self.index.words[word as usize];

@@ -8,8 +8,8 @@ use super::answer::{
 };
 use super::evidence::Evidence;
 use super::index::{
-    derived_acronyms, rewritten_legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName,
-    INLINE_WORDS, PRIMARY,
+    derived_acronyms, rewritten_legal_forms, take_folded_with_legal_forms, word_weight, IndexedName, INLINE_WORDS,
+    PRIMARY,
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
@@ -397,22 +397,16 @@ impl Matcher {
         candidates.sort_unstable();
         candidates.dedup();
         self.index.warm_names(&candidates);
-        // Each candidate's entity type, read for all of them before any is scored: the
-        // entities are scattered over a large table, and loads that do not wait on each
-        // other overlap, where one per scored name waited its turn (perf, 10 M records).
-        let people: Vec<bool> = candidates
-            .iter()
-            .map(|&id| Index::entity_type(&self.table, &self.index.names[id as usize]) == EntityType::Person)
-            .collect();
         // Sized for every candidate: grown from empty, it was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
             HashMap::with_capacity_and_hasher(candidates.len() + acronym_hits.len(), Default::default());
         let (mut name_views, mut rows) = (Vec::new(), Vec::new());
-        for (id, person) in candidates.into_iter().zip(people) {
+        for id in candidates {
             let name = &self.index.names[id as usize];
-            if name.exact_only || !self.type_allowed(query, name) {
+            if name.exact_only() || !self.type_allowed(query, name) {
                 continue;
             }
+            let person = name.kind == EntityType::Person;
             self.fill_name_views(name, &mut name_views);
             // Each name word's similarities to the query words, found once per word.
             rows.clear();
@@ -464,19 +458,31 @@ impl Matcher {
         similarities: &mut PairSimilarities,
     ) {
         let lifted = threshold + COVERED_LIFT;
+        // One list of names and one of views serve every candidate: allocating them for
+        // each (a list, and one per name of its entity) was a few allocations for each of
+        // most of a query's candidates, and at a million names many of those read a block
+        // of the allocator's that the query's other reads had pushed out of the cache.
+        let (mut names, mut views): (Vec<&IndexedName>, Vec<Vec<WordView<'_>>>) = (Vec::new(), Vec::new());
         for candidate in scored.iter_mut() {
             if candidate.method != Method::Fuzzy || candidate.score < COVERED_FLOOR || candidate.score >= lifted {
                 continue;
             }
-            let names: Vec<&IndexedName> = self
-                .index
-                .names_beside(candidate.name)
-                .map(|id| &self.index.names[id as usize])
-                .filter(|name| !name.exact_only)
-                .collect();
-            let views: Vec<Vec<WordView<'_>>> = names.iter().map(|name| self.name_views(name)).collect();
-            let covered = covered_by(query_views, &views, |qi, k, j| {
-                let row = similarities.row(self.index.words_of(names[k])[j], query_views, &views[k][j]);
+            names.clear();
+            names.extend(
+                self.index
+                    .names_beside(candidate.name)
+                    .map(|id| &self.index.names[id as usize])
+                    .filter(|name| !name.exact_only()),
+            );
+            if views.len() < names.len() {
+                views.resize_with(names.len(), Vec::new);
+            }
+            for (name, name_views) in names.iter().zip(views.iter_mut()) {
+                self.fill_name_views(name, name_views);
+            }
+            let entity_views = &views[..names.len()];
+            let covered = covered_by(query_views, entity_views, |qi, k, j| {
+                let row = similarities.row(self.index.words_of(names[k])[j], query_views, &entity_views[k][j]);
                 similarities.in_row(row, qi)
             });
             if covered {
@@ -840,7 +846,7 @@ impl Matcher {
             let name = &self.index.names[best.name as usize];
             let views = self.name_views(name);
             explanation.name_words = views.iter().map(|v| v.folded.to_string()).collect();
-            let person = Index::entity_type(&self.table, name) == EntityType::Person;
+            let person = name.kind == EntityType::Person;
             explanation.pairs = align(&prepared.views(), &views, person).pairs;
         }
         explanation
@@ -877,7 +883,7 @@ impl Matcher {
                 weight: word.weight,
                 group: word.group,
                 class: word.class,
-                abjad: name.abjad,
+                abjad: name.abjad(),
                 surname: position < usize::from(name.surname_words),
                 numeral: word.numeral,
                 facts: word.facts,
@@ -899,7 +905,7 @@ impl Matcher {
     }
 
     fn type_allowed(&self, query: &Query<'_>, name: &IndexedName) -> bool {
-        query.kind.is_none_or(|kind| Index::entity_type(&self.table, name) == kind)
+        query.kind.is_none_or(|kind| name.kind == kind)
     }
 }
 
