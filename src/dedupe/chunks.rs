@@ -203,6 +203,8 @@ pub(crate) struct RecordChunks<R: Read> {
     steps: Steps,
     /// Each line is a record ([`RecordChunks::lines`]).
     lines: bool,
+    /// The byte between fields (CSV/TSV).
+    delimiter: u8,
     chunk_bytes: usize,
     /// Bytes read and not handed out yet; the first `scanned` of them scanned.
     pending: Vec<u8>,
@@ -257,6 +259,7 @@ impl<R: Read> RecordChunks<R> {
         RecordChunks {
             input,
             lines: false,
+            delimiter,
             steps: Steps::new(delimiter),
             chunk_bytes: chunk_bytes.max(1),
             pending: Vec::new(),
@@ -438,12 +441,12 @@ impl<R: Read> RecordChunks<R> {
         self.guard_against_mark();
         let (mut state, mut records, mut unsettled, mut cut) =
             (self.state as u8, self.records, self.unsettled, self.cut);
-        let (start, mut last_end) = (self.scanned, self.last_end);
+        let (mut at, mut last_end) = (self.scanned, self.last_end);
         let (mut scanned, mut long_record) = (self.pending.len(), None);
-        for (offset, &byte) in self.pending[start..].iter().enumerate() {
-            let next = self.steps.after(state, byte);
+        while let Some(next_at) = self.next_step_at(state, at) {
+            at = next_at;
+            let next = self.steps.after(state, self.pending[at]);
             if next & RECORD_ENDED != 0 {
-                let at = start + offset;
                 // Blank lines before a record are not its bytes: counted out only for a
                 // record that might be too long.
                 if at - last_end > self.max_record && at - self.record_begins(last_end) > self.max_record {
@@ -458,6 +461,7 @@ impl<R: Read> RecordChunks<R> {
                 last_end = at + 1;
             }
             state = next;
+            at += 1;
         }
         if unsettled.is_some_and(|end| end.at < self.pending.len()) {
             cut = self.settled(unsettled.take()).or(cut);
@@ -465,6 +469,22 @@ impl<R: Read> RecordChunks<R> {
         self.state = STATES[usize::from(state & !RECORD_ENDED)];
         (self.records, self.unsettled, self.cut, self.last_end) = (records, unsettled, cut, last_end);
         (self.scanned, self.long_record) = (scanned, long_record);
+    }
+
+    /// The first byte from `from` on that may change `state`, if any is read: inside a
+    /// field only the bytes that end it, inside quotes only a quote; any byte at the start
+    /// of a record or field, or after a quote. The bytes skipped leave the state as it
+    /// is ([`Scan::after`]), and memchr finds the next one many bytes at a time: the
+    /// byte-by-byte walk was the cutting thread's whole work.
+    fn next_step_at(&self, state: u8, from: usize) -> Option<usize> {
+        let rest = self.pending.get(from..).filter(|rest| !rest.is_empty())?;
+        let found = match STATES[usize::from(state & !RECORD_ENDED)] {
+            Scan::InField if self.lines => memchr::memchr(b'\n', rest),
+            Scan::InField => memchr::memchr3(self.delimiter, b'\r', b'\n', rest),
+            Scan::InQuoted => memchr::memchr(b'"', rest),
+            Scan::StartRecord | Scan::StartField | Scan::AfterQuote => Some(0),
+        };
+        found.map(|offset| from + offset)
     }
 
     /// Where the record after the record end `end` begins: past the blank lines (between
