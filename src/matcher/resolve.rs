@@ -13,8 +13,8 @@ use super::index::{
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
-    align, align_with, covered_by, joinable_run, word_similarity, AlignScratch, Alignment, Rule, WordFacts, WordView,
-    JOINED_SPANS, JOINED_SPAN_MAX,
+    align, align_with, covered_by, joinable_run, run_ids, word_similarity, AlignScratch, Alignment, Rule, WordFacts,
+    WordView, JOINED_SPANS, JOINED_SPAN_MAX,
 };
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
@@ -388,6 +388,7 @@ impl Matcher {
         // One scratch for the query: the candidate stage's joined words are aligning's,
         // and the thread keeps it for its next query.
         let mut scratch = ALIGN_SCRATCH.take();
+        scratch.serve(self.index.stamp);
         let mut candidates = self.word_candidates(prepared, query_views, lookalikes, &mut scratch);
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
@@ -605,7 +606,7 @@ impl Matcher {
             let Some(run) = joinable_run(&mut slots, prepared.folded[i..i + span].iter().map(String::as_str)) else {
                 continue;
             };
-            let (joined, skeleton) = scratch.joined(run);
+            let (joined, skeleton) = scratch.joined(run, run_ids(prepared.facts[i..i + span].iter()));
             let weight: f32 = prepared.weights[i..i + span].iter().sum();
             // Between Latin spellings a joined word is looked up as it is; across scripts
             // it may differ in its vowels, so its spellings are probed too.
