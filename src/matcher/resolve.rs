@@ -659,11 +659,12 @@ impl Matcher {
     /// Liberation Front"). A word held only as a whole name ("BLA" alone) is the acronym
     /// written alone, and still read as one.
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let Some(acronym) = query_acronym(prepared) else {
+        let Some(letters) = query_acronym(prepared) else {
             return Vec::new();
         };
-        if let Some(word) = self.index.lookup_word(&acronym).filter(|&word| self.held_in_longer_names(word)) {
-            let Some(initials_of) = self.index.acronyms.get(acronym.as_str()) else {
+        let acronym = letters.as_str();
+        if let Some(word) = self.index.lookup_word(acronym).filter(|&word| self.held_in_longer_names(word)) {
+            let Some(initials_of) = self.index.acronyms.get(acronym) else {
                 return Vec::new();
             };
             // Another name: "SAI Advisors Inc" holds SAI and is its own initials too.
@@ -671,9 +672,9 @@ impl Matcher {
             let another_holds_word = |id: u32| self.index.names_beside(id).any(&holds_word);
             return initials_of.iter().copied().filter(|&id| !holds_word(id) && another_holds_word(id)).collect();
         }
-        match self.index.acronyms.get(acronym.as_str()) {
+        match self.index.acronyms.get(acronym) {
             Some(names) => names.clone(),
-            None if acronym.len() <= SYLLABLE_ACRONYM_LETTERS => self.syllable_acronym_hits(&acronym),
+            None if acronym.len() <= SYLLABLE_ACRONYM_LETTERS => self.syllable_acronym_hits(acronym),
             None => Vec::new(),
         }
     }
@@ -1113,28 +1114,56 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
     }
 }
 
+/// How many letters a query read as an acronym has.
+const ACRONYM_LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
+
+/// The letters of a query read as an acronym, held in place: the query's words joined
+/// were a string allocated for nearly every query, most of them found out after a word.
+#[derive(Debug, Default)]
+struct AcronymLetters {
+    /// ASCII letters only, so any prefix is a string.
+    letters: [u8; *ACRONYM_LETTERS.end()],
+    len: usize,
+}
+
+impl AcronymLetters {
+    /// Appends `word` when it is ASCII letters and they fit; whether it did.
+    fn push(&mut self, word: &str) -> bool {
+        let end = self.len + word.len();
+        let fits = end <= self.letters.len() && word.bytes().all(|b| b.is_ascii_alphabetic());
+        if fits {
+            self.letters[self.len..end].copy_from_slice(word.as_bytes());
+            self.len = end;
+        }
+        fits
+    }
+
+    fn as_str(&self) -> &str {
+        // Never empty in fact: only ASCII letters are pushed.
+        std::str::from_utf8(&self.letters[..self.len]).unwrap_or_default()
+    }
+}
+
 /// A query read as an acronym: its words (romanized, legal forms in one spelling) other
 /// than legal forms, when they are one word of 3 to 8 letters, or a few short words that
 /// join to one ("ISIL K").
-fn query_acronym(query: &PreparedQuery) -> Option<String> {
-    const LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
-    let mut joined = String::new();
+fn query_acronym(query: &PreparedQuery) -> Option<AcronymLetters> {
+    let mut joined = AcronymLetters::default();
     let (mut content, mut all_short) = (0, true);
     for (i, word) in query.legal().iter().enumerate() {
         if query.legal_class(i) != WordClass::Content {
             continue;
         }
-        joined.push_str(word);
         // Too long or not all letters already: no later word can mend it, and most
         // queries are found out before all their words are classed.
-        if joined.len() > *LETTERS.end() || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        if !joined.push(word) {
             return None;
         }
         content += 1;
         all_short &= word.len() <= 4;
     }
     let short_words = content == 1 || all_short;
-    (short_words && LETTERS.contains(&joined.len())).then_some(joined)
+    (short_words && ACRONYM_LETTERS.contains(&joined.len)).then_some(joined)
 }
 
 /// Every way of cutting an acronym into three or more pieces, at least one of them longer
@@ -1226,7 +1255,7 @@ fn pieces_begin_words(pieces: &[&str], words: &[String]) -> bool {
 /// Whether `short` reads as an acronym of `long` ("ISIL" of "Islamic State of Iraq and
 /// the Levant").
 fn is_acronym_of(short: &PreparedQuery, long: &PreparedQuery) -> bool {
-    query_acronym(short).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
+    query_acronym(short).is_some_and(|a| derived_acronyms(&long.analyzed.latin).iter().any(|d| d == a.as_str()))
 }
 
 fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Alignment) -> Method {
