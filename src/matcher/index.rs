@@ -13,7 +13,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
-use super::score::{strip_article, WordFacts, WordView};
+use super::score::{strip_article, IndexStamp, WordFacts, WordView};
 use super::words::{self, canonical_legal_forms, class_of_folded, rewritten_legal_forms_folded, WordClass};
 use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
@@ -247,7 +247,13 @@ pub(crate) struct Index {
     /// search of several cache misses per probe at a million names, and a query word
     /// probes once per letter).
     delete_bucket_bits: u32,
+    /// This index among the process's ([`IndexStamp`]): a thread's scratch remembers
+    /// joined words by word ids, which are this index's alone.
+    pub(crate) stamp: IndexStamp,
 }
+
+/// The stamp of the next index built: from 1, so that no index has a fresh scratch's 0.
+static NEXT_INDEX_STAMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The words of a name ready for the index or the scorer: romanized, legal forms in one
 /// spelling, romanization folded.
@@ -320,7 +326,8 @@ impl Index {
     /// a batch job that analysed its names already does not pay for it again. The index
     /// is the same as [`Index::build`]'s.
     pub(crate) fn build_analyzed(table: &AliasTable, primaries: &[Option<AnalyzedName>]) -> Index {
-        let mut index = Index::default();
+        let mut index =
+            Index { stamp: NEXT_INDEX_STAMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Index::default() };
         for (group, equivalence) in table.equivalences().iter().enumerate() {
             let words: Vec<Box<str>> = equivalence
                 .words
@@ -839,8 +846,11 @@ mod tests {
         // One name left to the build (None) and one unanalysable (the blank one).
         let primaries: Vec<Option<AnalyzedName>> =
             texts.iter().enumerate().map(|(i, text)| AnalyzedName::new(text).ok().filter(|_| i != 1)).collect();
-        let given = Index::build_analyzed(&table, &primaries);
-        assert_eq!(format!("{given:?}"), format!("{:?}", Index::build(&table)));
+        let (mut given, built) = (Index::build_analyzed(&table, &primaries), Index::build(&table));
+        // Each build is stamped afresh (`Index::stamp`); everything else is the same.
+        assert_ne!(given.stamp, built.stamp);
+        given.stamp = built.stamp;
+        assert_eq!(format!("{given:?}"), format!("{built:?}"));
     }
 
     #[test]

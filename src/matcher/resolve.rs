@@ -8,13 +8,13 @@ use super::answer::{
 };
 use super::evidence::Evidence;
 use super::index::{
-    derived_acronyms, rewritten_legal_forms, take_folded_with_legal_forms, word_weight, IndexedName, INLINE_WORDS,
-    PRIMARY,
+    derived_acronyms, rewritten_legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName,
+    INLINE_WORDS, PRIMARY,
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
-    align, align_with, covered_by, joinable_run, word_similarity, AlignScratch, Alignment, Rule, WordFacts, WordView,
-    JOINED_SPANS, JOINED_SPAN_MAX,
+    align, align_with, covered_by, joinable_run, run_ids, word_similarity, AlignScratch, Alignment, Rule, WordFacts,
+    WordView, JOINED_SPANS, JOINED_SPAN_MAX,
 };
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
@@ -70,14 +70,24 @@ struct PreparedQuery {
     /// `folded[i]` is `fold::fold_word(&legal[i])` (no word-level fold merged words), so
     /// `classes[i]` is the class of `legal[i]` folded.
     folded_alone: bool,
-    skeletons: Vec<String>,
-    weights: Vec<f32>,
-    groups: Vec<Option<u32>>,
-    classes: Vec<WordClass>,
-    numerals: Vec<bool>,
-    /// What the index knows of each word (`WordFacts`).
-    facts: Vec<WordFacts>,
+    /// What the stages read of each word of `folded` besides its spelling.
+    words: Vec<PreparedWord>,
     surname_words: usize,
+}
+
+/// What a query's stages read of one of its words besides its spelling, in one list:
+/// six lists (one per field) were six allocations a query, and a skeleton string per
+/// word that the index holds already.
+struct PreparedWord {
+    /// Its skeleton when the index lacks the word; a word of the index has its own
+    /// (the index's word `facts.id`).
+    new_skeleton: Option<String>,
+    weight: f32,
+    group: Option<u32>,
+    class: WordClass,
+    numeral: bool,
+    /// What the index knows of the word.
+    facts: WordFacts,
 }
 
 impl PreparedQuery {
@@ -98,8 +108,8 @@ impl PreparedQuery {
 
     /// The class of `legal[i]`: the prepared one when the folds line up with the words.
     fn legal_class(&self, i: usize) -> WordClass {
-        match self.classes.get(i) {
-            Some(&class) if self.folded_alone => class,
+        match self.words.get(i) {
+            Some(word) if self.folded_alone => word.class,
             _ => class_of_folded(&self.legal_fold(i)),
         }
     }
@@ -107,21 +117,28 @@ impl PreparedQuery {
     /// [`AnalyzedName::written_as_person`] read off the prepared words, which are the
     /// same words with the same classes: no word is folded again.
     fn written_as_person(&self) -> bool {
-        self.surname_words > 0 && !self.classes.contains(&WordClass::LegalForm)
+        self.surname_words > 0 && !self.words.iter().any(|word| word.class == WordClass::LegalForm)
     }
 
-    fn views(&self) -> Vec<WordView<'_>> {
-        (0..self.folded.len())
-            .map(|i| WordView {
-                folded: &self.folded[i],
-                skeleton: &self.skeletons[i],
-                weight: self.weights[i],
-                group: self.groups[i],
-                class: self.classes[i],
+    /// The words' views; `index` is the one they were prepared against.
+    fn views<'a>(&'a self, index: &'a Index) -> Vec<WordView<'a>> {
+        self.folded
+            .iter()
+            .zip(&self.words)
+            .enumerate()
+            .map(|(i, (folded, word))| WordView {
+                folded,
+                skeleton: match &word.new_skeleton {
+                    Some(skeleton) => skeleton,
+                    None => &index.words[word.facts.id as usize].skeleton,
+                },
+                weight: word.weight,
+                group: word.group,
+                class: word.class,
                 abjad: self.analyzed.abjad,
                 surname: i < self.surname_words,
-                numeral: self.numerals[i],
-                facts: self.facts[i],
+                numeral: word.numeral,
+                facts: word.facts,
             })
             .collect()
     }
@@ -176,7 +193,7 @@ impl Matcher {
             // Word pairs scored for the candidates are mostly those coverage asks about.
             PairSimilarities::with(|similarities| {
                 // One set of views serves every stage of the query.
-                let query_views = prepared.views();
+                let query_views = prepared.views(&self.index);
                 let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, similarities);
                 self.lift_covered(&query_views, &mut fuzzy, threshold, similarities);
                 fuzzy
@@ -250,7 +267,7 @@ impl Matcher {
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
         let fuzzy_hits = PairSimilarities::with(|similarities| {
-            self.fuzzy_hits(&query, &prepared, &prepared.views(), lookalikes, similarities)
+            self.fuzzy_hits(&query, &prepared, &prepared.views(&self.index), lookalikes, similarities)
         });
         // Sized for every hit: grown from empty, the map was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
@@ -276,7 +293,7 @@ impl Matcher {
             Some(kind) => kind == EntityType::Person,
             None => left.written_as_person() || right.written_as_person(),
         };
-        let alignment = align(&left.views(), &right.views(), person);
+        let alignment = align(&left.views(&self.index), &right.views(&self.index), person);
         let mut explanation = Explanation {
             query_key: left.analyzed.strict.clone(),
             query_words: left.folded.clone(),
@@ -324,59 +341,45 @@ impl Matcher {
         let (rewritten, latin_alone) = rewritten_legal_forms(&analyzed);
         // `analyzed.folded` is read no more: the prepared words are read instead.
         let (folded, folded_alone) = take_folded_with_legal_forms(&mut analyzed, rewritten.as_deref(), latin_alone);
-        let count = folded.len();
-        let (mut skeletons, mut weights, mut groups, mut classes, mut numerals, mut facts) = (
-            Vec::with_capacity(count),
-            Vec::with_capacity(count),
-            Vec::with_capacity(count),
-            Vec::with_capacity(count),
-            Vec::with_capacity(count),
-            Vec::with_capacity(count),
-        );
-        for word in &folded {
-            // A word of the table comes with what the build found for it from the same
-            // folded spelling: its skeleton, group, class and number test are the ones
-            // computed here for any other word, and its weight was fixed with the table.
-            // A word the table lacks is weighed as one held by no name.
-            match self.index.lookup_word(word) {
-                Some(id) => {
-                    let vocab = &self.index.words[id as usize];
-                    skeletons.push(vocab.skeleton.to_string());
-                    weights.push(vocab.weight);
-                    groups.push(vocab.group);
-                    classes.push(vocab.class);
-                    numerals.push(vocab.numeral);
-                    facts.push(vocab.facts);
+        let words = folded.iter().map(|word| self.prepare_word(word)).collect();
+        let surname_words = usize::from(surname_words);
+        PreparedQuery { analyzed, rewritten, folded, folded_alone, words, surname_words }
+    }
+
+    /// What the stages read of the query word `folded`. A word of the table comes with
+    /// what the build found for it from the same folded spelling: its skeleton, group,
+    /// class and number test are the ones computed here for any other word, and its
+    /// weight was fixed with the table. A word the table lacks is weighed as one held by
+    /// no name.
+    fn prepare_word(&self, folded: &str) -> PreparedWord {
+        match self.index.lookup_word(folded) {
+            Some(id) => {
+                let vocab = &self.index.words[id as usize];
+                PreparedWord {
+                    new_skeleton: None,
+                    weight: vocab.weight,
+                    group: vocab.group,
+                    class: vocab.class,
+                    numeral: vocab.numeral,
+                    facts: vocab.facts,
                 }
-                None => {
-                    let class = class_of_folded(word);
-                    let skeleton = fold::skeleton(word);
-                    facts.push(self.index.facts_of_new_word(word, &skeleton));
-                    skeletons.push(skeleton);
-                    weights.push(word_weight(class, 0, self.index.names.len()));
-                    groups.push(self.index.group_of(word));
-                    classes.push(class);
-                    numerals.push(fold::is_numeral(word));
+            }
+            None => {
+                let class = class_of_folded(folded);
+                let skeleton = fold::skeleton(folded);
+                PreparedWord {
+                    facts: self.index.facts_of_new_word(folded, &skeleton),
+                    new_skeleton: Some(skeleton),
+                    weight: word_weight(class, 0, self.index.names.len()),
+                    group: self.index.group_of(folded),
+                    class,
+                    numeral: fold::is_numeral(folded),
                 }
             }
         }
-        let surname_words = usize::from(surname_words);
-        PreparedQuery {
-            analyzed,
-            rewritten,
-            folded,
-            folded_alone,
-            skeletons,
-            weights,
-            groups,
-            classes,
-            numerals,
-            facts,
-            surname_words,
-        }
     }
 
-    /// `query_views` is `prepared.views()`.
+    /// `query_views` is `prepared.views(&self.index)`.
     fn fuzzy_hits(
         &self,
         query: &Query<'_>,
@@ -388,6 +391,7 @@ impl Matcher {
         // One scratch for the query: the candidate stage's joined words are aligning's,
         // and the thread keeps it for its next query.
         let mut scratch = ALIGN_SCRATCH.take();
+        scratch.serve(self.index.stamp);
         let mut candidates = self.word_candidates(prepared, query_views, lookalikes, &mut scratch);
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
@@ -531,7 +535,7 @@ impl Matcher {
     ) -> Vec<Lookalike> {
         let mut alike: Vec<Lookalike> = Vec::new();
         for (i, query_word) in query_views.iter().enumerate() {
-            let weight = prepared.weights[i];
+            let weight = prepared.words[i].weight;
             let gain = |found: Lookalike| Lookalike { similarity: weight * found.similarity, ..found };
             match lookalikes.and_then(|known| known.get(query_word.folded)) {
                 Some(known) => alike.extend(known.iter().copied().map(gain)),
@@ -605,8 +609,9 @@ impl Matcher {
             let Some(run) = joinable_run(&mut slots, prepared.folded[i..i + span].iter().map(String::as_str)) else {
                 continue;
             };
-            let (joined, skeleton) = scratch.joined(run);
-            let weight: f32 = prepared.weights[i..i + span].iter().sum();
+            let (joined, skeleton) =
+                scratch.joined(run, run_ids(prepared.words[i..i + span].iter().map(|word| &word.facts)));
+            let weight: f32 = prepared.words[i..i + span].iter().map(|word| word.weight).sum();
             // Between Latin spellings a joined word is looked up as it is; across scripts
             // it may differ in its vowels, so its spellings are probed too.
             let words = if prepared.analyzed.abjad {
@@ -654,11 +659,12 @@ impl Matcher {
     /// Liberation Front"). A word held only as a whole name ("BLA" alone) is the acronym
     /// written alone, and still read as one.
     fn acronym_hits(&self, prepared: &PreparedQuery) -> Vec<u32> {
-        let Some(acronym) = query_acronym(prepared) else {
+        let Some(letters) = query_acronym(prepared) else {
             return Vec::new();
         };
-        if let Some(word) = self.index.lookup_word(&acronym).filter(|&word| self.held_in_longer_names(word)) {
-            let Some(initials_of) = self.index.acronyms.get(acronym.as_str()) else {
+        let acronym = letters.as_str();
+        if let Some(word) = self.index.lookup_word(acronym).filter(|&word| self.held_in_longer_names(word)) {
+            let Some(initials_of) = self.index.acronyms.get(acronym) else {
                 return Vec::new();
             };
             // Another name: "SAI Advisors Inc" holds SAI and is its own initials too.
@@ -666,9 +672,9 @@ impl Matcher {
             let another_holds_word = |id: u32| self.index.names_beside(id).any(&holds_word);
             return initials_of.iter().copied().filter(|&id| !holds_word(id) && another_holds_word(id)).collect();
         }
-        match self.index.acronyms.get(acronym.as_str()) {
+        match self.index.acronyms.get(acronym) {
             Some(names) => names.clone(),
-            None if acronym.len() <= SYLLABLE_ACRONYM_LETTERS => self.syllable_acronym_hits(&acronym),
+            None if acronym.len() <= SYLLABLE_ACRONYM_LETTERS => self.syllable_acronym_hits(acronym),
             None => Vec::new(),
         }
     }
@@ -847,7 +853,7 @@ impl Matcher {
             let views = self.name_views(name);
             explanation.name_words = views.iter().map(|v| v.folded.to_string()).collect();
             let person = name.kind == EntityType::Person;
-            explanation.pairs = align(&prepared.views(), &views, person).pairs;
+            explanation.pairs = align(&prepared.views(&self.index), &views, person).pairs;
         }
         explanation
     }
@@ -1108,28 +1114,56 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
     }
 }
 
+/// How many letters a query read as an acronym has.
+const ACRONYM_LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
+
+/// The letters of a query read as an acronym, held in place: the query's words joined
+/// were a string allocated for nearly every query, most of them found out after a word.
+#[derive(Debug, Default)]
+struct AcronymLetters {
+    /// ASCII letters only, so any prefix is a string.
+    letters: [u8; *ACRONYM_LETTERS.end()],
+    len: usize,
+}
+
+impl AcronymLetters {
+    /// Appends `word` when it is ASCII letters and they fit; whether it did.
+    fn push(&mut self, word: &str) -> bool {
+        let end = self.len + word.len();
+        let fits = end <= self.letters.len() && word.bytes().all(|b| b.is_ascii_alphabetic());
+        if fits {
+            self.letters[self.len..end].copy_from_slice(word.as_bytes());
+            self.len = end;
+        }
+        fits
+    }
+
+    fn as_str(&self) -> &str {
+        // Never empty in fact: only ASCII letters are pushed.
+        std::str::from_utf8(&self.letters[..self.len]).unwrap_or_default()
+    }
+}
+
 /// A query read as an acronym: its words (romanized, legal forms in one spelling) other
 /// than legal forms, when they are one word of 3 to 8 letters, or a few short words that
 /// join to one ("ISIL K").
-fn query_acronym(query: &PreparedQuery) -> Option<String> {
-    const LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
-    let mut joined = String::new();
+fn query_acronym(query: &PreparedQuery) -> Option<AcronymLetters> {
+    let mut joined = AcronymLetters::default();
     let (mut content, mut all_short) = (0, true);
     for (i, word) in query.legal().iter().enumerate() {
         if query.legal_class(i) != WordClass::Content {
             continue;
         }
-        joined.push_str(word);
         // Too long or not all letters already: no later word can mend it, and most
         // queries are found out before all their words are classed.
-        if joined.len() > *LETTERS.end() || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        if !joined.push(word) {
             return None;
         }
         content += 1;
         all_short &= word.len() <= 4;
     }
     let short_words = content == 1 || all_short;
-    (short_words && LETTERS.contains(&joined.len())).then_some(joined)
+    (short_words && ACRONYM_LETTERS.contains(&joined.len)).then_some(joined)
 }
 
 /// Every way of cutting an acronym into three or more pieces, at least one of them longer
@@ -1221,7 +1255,7 @@ fn pieces_begin_words(pieces: &[&str], words: &[String]) -> bool {
 /// Whether `short` reads as an acronym of `long` ("ISIL" of "Islamic State of Iraq and
 /// the Levant").
 fn is_acronym_of(short: &PreparedQuery, long: &PreparedQuery) -> bool {
-    query_acronym(short).is_some_and(|a| derived_acronyms(&long.analyzed.latin).contains(&a))
+    query_acronym(short).is_some_and(|a| derived_acronyms(&long.analyzed.latin).iter().any(|d| d == a.as_str()))
 }
 
 fn fuzzy_method(left: &PreparedQuery, right_folded: &[String], alignment: &Alignment) -> Method {

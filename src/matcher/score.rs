@@ -553,34 +553,87 @@ pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Ali
 /// Adjacent words joined and folded, with the skeleton, remembered across the names one
 /// query is aligned with: each candidate tried the query's own runs again, and folding
 /// them was most of what trying joins cost. The fold depends only on the joined
-/// letters, so they are the key.
+/// letters, so they are the key; a run of words the index knows is keyed by their ids
+/// instead, which spell the same letters: hashing and comparing the joined string, on
+/// a table of tens of thousands of entries, was a cache miss and a `memcmp` per lookup.
 #[derive(Debug, Default)]
 struct JoinedWords {
     /// The joined letters to their entry in `folds`: one lookup finds a remembered fold
     /// (a map to the folds themselves was asked twice, to test and then to read).
     index: rustc_hash::FxHashMap<String, u32>,
+    /// The ids of a run of known words (`NO_WORD` after a shorter run's last) to their
+    /// entry in `folds`. Ids are one index's: `by_ids_of` says whose.
+    by_ids: rustc_hash::FxHashMap<RunIds, u32>,
+    /// The [`IndexStamp`] of the index whose ids key `by_ids`.
+    by_ids_of: IndexStamp,
     /// Each remembered fold and its skeleton.
     folds: Vec<(String, String)>,
     key: String,
 }
 
+/// The word ids of a run of up to [`JOINED_SPAN_MAX`] adjacent words, `NO_WORD` past its
+/// end.
+pub type RunIds = [u32; JOINED_SPAN_MAX];
+
+/// Which index word ids come from: no two indexes built in one process share one, so ids
+/// remembered against one are never read against another (a thread keeps its scratch
+/// across matchers).
+pub type IndexStamp = u64;
+
+/// The ids of `facts`' words when the index knows every one of them (none without an id).
+pub fn run_ids<'f>(facts: impl ExactSizeIterator<Item = &'f WordFacts>) -> Option<RunIds> {
+    let mut ids = [NO_WORD; JOINED_SPAN_MAX];
+    for (slot, facts) in ids.iter_mut().zip(facts) {
+        if !facts.known || facts.id == NO_WORD {
+            return None;
+        }
+        *slot = facts.id;
+    }
+    Some(ids)
+}
+
 impl JoinedWords {
-    /// `fold::fold_word` of `words` joined, and its skeleton.
-    fn get(&mut self, words: &[&str]) -> (&str, &str) {
-        self.key.clear();
-        words.iter().for_each(|word| self.key.push_str(word));
-        let entry = match self.index.get(self.key.as_str()) {
-            Some(&entry) => entry as usize,
+    /// `fold::fold_word` of `words` joined, and its skeleton; `ids` are the words' ids when
+    /// the index knows them all ([`run_ids`]).
+    fn get(&mut self, words: &[&str], ids: Option<RunIds>) -> (&str, &str) {
+        let remembered = match ids {
+            Some(ids) => self.by_ids.get(&ids).copied(),
             None => {
-                let joined = fold::fold_word(&self.key);
-                let skeleton = fold::skeleton(&joined);
-                self.folds.push((joined, skeleton));
-                self.index.insert(self.key.clone(), (self.folds.len() - 1) as u32);
-                self.folds.len() - 1
+                self.key.clear();
+                words.iter().for_each(|word| self.key.push_str(word));
+                self.index.get(self.key.as_str()).copied()
             }
+        };
+        let entry = match remembered {
+            Some(entry) => entry as usize,
+            None => self.remember(words, ids),
         };
         let (joined, skeleton) = &self.folds[entry];
         (joined, skeleton)
+    }
+
+    /// Folds `words` joined and remembers the fold under `ids`, or under the joined
+    /// letters when there are none; its entry.
+    fn remember(&mut self, words: &[&str], ids: Option<RunIds>) -> usize {
+        self.key.clear();
+        words.iter().for_each(|word| self.key.push_str(word));
+        let joined = fold::fold_word(&self.key);
+        let skeleton = fold::skeleton(&joined);
+        self.folds.push((joined, skeleton));
+        let entry = self.folds.len() - 1;
+        match ids {
+            Some(ids) => self.by_ids.insert(ids, entry as u32),
+            None => self.index.insert(self.key.clone(), entry as u32),
+        };
+        entry
+    }
+
+    /// Makes the ids of the index stamped `stamp` the ones `by_ids` is keyed by.
+    fn serve(&mut self, stamp: IndexStamp) {
+        if self.by_ids_of != stamp {
+            self.by_ids.clear();
+            self.by_ids_of = stamp;
+        }
     }
 
     /// How many folds are remembered.
@@ -591,6 +644,7 @@ impl JoinedWords {
     /// Forgets every fold.
     fn clear(&mut self) {
         self.index.clear();
+        self.by_ids.clear();
         self.folds.clear();
     }
 }
@@ -612,8 +666,16 @@ impl AlignScratch {
     /// `fold::fold_word` of adjacent words joined, and its skeleton, remembered for the
     /// names this scratch serves: the candidate stage looks up the query's adjacent words
     /// joined, and aligning its candidates folds the same runs again.
-    pub fn joined(&mut self, words: &[&str]) -> (&str, &str) {
-        self.joins.get(words)
+    /// `ids` are the words' ids in the index this scratch serves ([`AlignScratch::serve`]),
+    /// when it knows them all ([`run_ids`]).
+    pub fn joined(&mut self, words: &[&str], ids: Option<RunIds>) -> (&str, &str) {
+        self.joins.get(words, ids)
+    }
+
+    /// Makes the index stamped `stamp` the one whose word ids the views aligned next
+    /// carry: joined words remembered by another index's ids are forgotten.
+    pub fn serve(&mut self, stamp: IndexStamp) {
+        self.joins.serve(stamp);
     }
 
     /// Forgets the remembered joined words once there are more than `limit`, and the
@@ -660,7 +722,9 @@ impl InitialLetters {
 /// The score of [`align`], with the similarity of query word `qi` and name word `ni`
 /// given by the caller, which must equal `word_similarity` of the two: resolve remembers
 /// it across the candidates of one query, which share many words. `scratch` is meant to
-/// be reused for all of one query's names; [`align`] reads the pairs out of it.
+/// be reused for all of one query's names; [`align`] reads the pairs out of it. Views
+/// with known facts must carry the ids of the index `scratch` serves
+/// ([`AlignScratch::serve`]).
 pub fn align_with(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
@@ -810,7 +874,7 @@ fn join_run_to_one(
         if !(0..one.len()).any(|j| !one_used[j] && one[j].folded.len().abs_diff(joined_len) <= 3) {
             continue;
         }
-        let (joined, joined_skeleton) = joins.get(folds);
+        let (joined, joined_skeleton) = joins.get(folds, run_ids(run[i..i + span].iter().map(|w| &w.facts)));
         // Across scripts the joined word meets on consonants: رحمت الله / Rahmatullah.
         let abjad = run[i].abjad || one.first().is_some_and(|w| w.abjad);
         let similar_length = |w: &WordView<'_>| w.folded.len().abs_diff(joined.len()) <= 2;
@@ -1493,6 +1557,23 @@ mod tests {
     #[test]
     fn joined_words_pair() {
         assert!(score("Al Qaeda", "Alqaeda") > 0.9);
+    }
+
+    #[test]
+    fn joined_words_remembered_by_ids_fold_as_by_letters() {
+        let mut scratch = AlignScratch::default();
+        scratch.serve(1);
+        let by_letters = scratch.joined(&["abu", "bakr"], None).0.to_string();
+        assert_eq!(by_letters, fold::fold_word("abubakr"));
+        let ids = Some([7, 8, NO_WORD]);
+        assert_eq!(scratch.joined(&["abu", "bakr"], ids).0, by_letters);
+        // Another index's words 7 and 8 are other words: their join is folded afresh.
+        scratch.serve(2);
+        assert_eq!(scratch.joined(&["al", "qaeda"], ids).0, fold::fold_word("alqaeda"));
+        let facts = |id| WordFacts::of_word("x", id, NO_WORD, NO_WORD);
+        assert_eq!(run_ids([facts(3), facts(4)].iter()), Some([3, 4, NO_WORD]));
+        assert_eq!(run_ids([facts(3), facts(NO_WORD)].iter()), None);
+        assert_eq!(run_ids([WordFacts::UNKNOWN, facts(4)].iter()), None);
     }
 
     #[test]
