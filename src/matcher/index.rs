@@ -825,24 +825,32 @@ mod tests {
         assert!(!written_letters.contains(&"krp".to_string()), "{written_letters:?}");
     }
 
-    #[test]
-    fn given_analyses_build_the_same_index() {
+    /// A table of one entity a text, typed by `kind_of` (the text's position), each
+    /// with `aliases`.
+    fn table_of(texts: &[&str], kind_of: impl Fn(usize) -> EntityType, aliases: &[&str]) -> AliasTable {
         use crate::aliases::{Entity, Location, Name};
-        let texts = ["Acme Trading Ltd", "Al-Nusra Front", "Сирия", "Doe, John", "ISIL", "  "];
-        let entities: Vec<Entity> = texts
+        let nowhere = || Location::line(String::new(), 0);
+        let entities = texts
             .iter()
             .enumerate()
             .map(|(i, text)| Entity {
                 id: i.to_string(),
-                kind: if i == 3 { EntityType::Person } else { EntityType::Organization },
-                name: Name::plain(*text, Location::line(String::new(), 0)),
-                aliases: vec![Name::plain("Acme Ltd", Location::line(String::new(), 0))],
+                kind: kind_of(i),
+                name: Name::plain(*text, nowhere()),
+                aliases: aliases.iter().map(|alias| Name::plain(*alias, nowhere())).collect(),
                 wikidata: None,
                 note: None,
-                location: Location::line(String::new(), 0),
+                location: nowhere(),
             })
             .collect();
-        let table = AliasTable::from_entities(entities);
+        AliasTable::from_entities(entities)
+    }
+
+    #[test]
+    fn given_analyses_build_the_same_index() {
+        let texts = ["Acme Trading Ltd", "Al-Nusra Front", "Сирия", "Doe, John", "ISIL", "  "];
+        let kind_of = |i| if i == 3 { EntityType::Person } else { EntityType::Organization };
+        let table = table_of(&texts, kind_of, &["Acme Ltd"]);
         // One name left to the build (None) and one unanalysable (the blank one).
         let primaries: Vec<Option<AnalyzedName>> =
             texts.iter().enumerate().map(|(i, text)| AnalyzedName::new(text).ok().filter(|_| i != 1)).collect();
@@ -855,22 +863,9 @@ mod tests {
 
     #[test]
     fn a_word_view_finds_the_words_its_spelling_finds() {
-        use crate::aliases::{Entity, Location, Name};
         let texts = ["Acme Trading Ltd", "Akme Tradng", "Al-Nusra Front", "Nusra", "Mohammed Ali", "Muhammad Aly"];
-        let entities: Vec<Entity> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, text)| Entity {
-                id: i.to_string(),
-                kind: EntityType::Organization,
-                name: Name::plain(*text, Location::line(String::new(), 0)),
-                aliases: Vec::new(),
-                wikidata: None,
-                note: None,
-                location: Location::line(String::new(), 0),
-            })
-            .collect();
-        let index = Index::build(&AliasTable::from_entities(entities));
+        let table = table_of(&texts, |_| EntityType::Organization, &[]);
+        let index = Index::build(&table);
         // Words of the table, new words near them, and new words near nothing.
         for folded in ["acme", "akme", "trading", "tradin", "alnusra", "nusra", "mohamed", "aly", "zzzz", "x"] {
             let skeleton = fold::skeleton(folded);
