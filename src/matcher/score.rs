@@ -599,8 +599,7 @@ impl JoinedWords {
         let remembered = match ids {
             Some(ids) => self.by_ids.get(&ids).copied(),
             None => {
-                self.key.clear();
-                words.iter().for_each(|word| self.key.push_str(word));
+                self.spell_key(words);
                 self.index.get(self.key.as_str()).copied()
             }
         };
@@ -615,8 +614,7 @@ impl JoinedWords {
     /// Folds `words` joined and remembers the fold under `ids`, or under the joined
     /// letters when there are none; its entry.
     fn remember(&mut self, words: &[&str], ids: Option<RunIds>) -> usize {
-        self.key.clear();
-        words.iter().for_each(|word| self.key.push_str(word));
+        self.spell_key(words);
         let joined = fold::fold_word(&self.key);
         let skeleton = fold::skeleton(&joined);
         self.folds.push((joined, skeleton));
@@ -626,6 +624,13 @@ impl JoinedWords {
             None => self.index.insert(self.key.clone(), entry as u32),
         };
         entry
+    }
+
+    /// Spells `words` joined into `key`, the letters a fold is made of and, for a run
+    /// without ids, remembered by.
+    fn spell_key(&mut self, words: &[&str]) {
+        self.key.clear();
+        words.iter().for_each(|word| self.key.push_str(word));
     }
 
     /// Makes the ids of the index stamped `stamp` the ones `by_ids` is keyed by.
