@@ -369,14 +369,16 @@ impl<R: Read> RecordChunks<R> {
         let mut state = Scan::StartRecord as u8;
         let mut copied = CopiedRecord { bytes: 0, fields: 1 };
         loop {
-            let mut ended = None;
-            for (offset, &byte) in self.pending.iter().enumerate() {
-                state = self.steps.after(state, byte);
+            // The bytes the scan skips change no state, so they end no field either.
+            let (mut at, mut ended) = (0, None);
+            while let Some(step_at) = self.next_step_at(state, at) {
+                state = self.steps.after(state, self.pending[step_at]);
                 if state & RECORD_ENDED != 0 {
-                    ended = Some(offset);
+                    ended = Some(step_at);
                     break;
                 }
                 copied.fields += u64::from(state == Scan::StartField as u8);
+                at = step_at + 1;
             }
             let end = ended.unwrap_or(self.pending.len());
             sink.write_all(&self.pending[..end])?;
