@@ -10,7 +10,7 @@ use serde_json::Value;
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Runs the binary from the repository root with `stdin` as input.
-fn run(args: &[&str], stdin: &str) -> Output {
+fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_canonym"))
         .args(args)
         .current_dir(ROOT)
@@ -22,7 +22,7 @@ fn run(args: &[&str], stdin: &str) -> Output {
         .expect("run canonym");
     let mut input = child.stdin.take().expect("stdin");
     // A command that fails on its arguments exits without reading: a broken pipe is fine.
-    if let Err(err) = input.write_all(stdin.as_bytes()) {
+    if let Err(err) = input.write_all(stdin.as_ref()) {
         assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {err}");
     }
     drop(input);
@@ -240,7 +240,17 @@ fn resolve_reports_a_bad_line_and_goes_on() {
         "{\"query\": \"Damascus\", \"type\": \"person\"}\n",
     );
     let output = run(&["resolve", "--jsonl"], input);
-    assert_eq!(code(&output), 0, "a bad line is not a failed run: {}", stderr(&output));
+    // Every line is answered; the run then says which lines were bad, and fails.
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).lines().collect::<Vec<_>>(),
+        [
+            "<stdin>:2: not a JSON object with a \"query\" string: expected ident at line 1 column 2",
+            "<stdin>:4: name is empty or whitespace-only",
+            "<stdin>:5: unknown entity type `planet` (expected organization, person, location, vessel or other)",
+            "<stdin>: 3 of 6 line(s) answered with an error",
+        ]
+    );
     let answers = json_lines(&output);
     assert_eq!(answers.len(), 6);
     assert_eq!(answers[0]["entity_id"], "org:hamas");
@@ -258,6 +268,24 @@ fn resolve_reports_a_bad_line_and_goes_on() {
 
     // The type filter: Damascus is a location, so no person answers.
     assert_eq!(answers[5]["outcome"], "no_match");
+}
+
+#[test]
+fn a_line_not_in_utf8_is_refused_not_guessed_at() {
+    // "Hamés" in Latin-1: read with a replacement character it found other entities.
+    let output = run(&["resolve"], b"Ham\xe9s\nHamas\n");
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let answers = json_lines(&output);
+    assert_eq!(answers[0]["outcome"], "error");
+    assert_eq!(answers[0]["error"], "invalid UTF-8: invalid utf-8 sequence of 1 bytes from index 3");
+    assert_eq!(answers[1]["entity_id"], "org:hamas");
+    assert!(stderr(&output).starts_with("<stdin>:1: invalid UTF-8"), "{}", stderr(&output));
+
+    let output = run(&["compare"], b"Hamas\tHam\xe9s\n");
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let answers = json_lines(&output);
+    assert_eq!(keys(&answers[0]), ["error", "left", "line", "match", "outcome", "right"]);
+    assert_eq!(answers[0]["error"], "invalid UTF-8: invalid utf-8 sequence of 1 bytes from index 9");
 }
 
 #[test]
@@ -281,7 +309,8 @@ fn resolve_on_a_broken_table_exits_2_and_prints_the_errors() {
 fn compare_scores_tab_separated_pairs() {
     let input = "Jabhat al-Nusra\tjabhat al nusra\nAknaf Beit al-Makdis\tAknaf Bayt al-Maqdis\nHafez al-Assad\tBashar al-Assad\nno tab here\n";
     let output = run(&["compare"], input);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(code(&output), 1, "the line without a tab: {}", stderr(&output));
+    assert!(stderr(&output).starts_with("<stdin>:4: expected two names separated by a tab\n"), "{}", stderr(&output));
     let answers = json_lines(&output);
     assert_eq!(answers.len(), 4);
     for answer in &answers[..3] {
@@ -308,7 +337,8 @@ fn compare_scores_tab_separated_pairs() {
 #[test]
 fn compare_says_which_name_of_a_pair_it_refuses() {
     let output = run(&["compare"], "Syria\t...\n\tSyria\nSyria\tSyrie\n");
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(stderr(&output).ends_with("<stdin>: 2 of 3 line(s) answered with an error\n"), "{}", stderr(&output));
     let answers = json_lines(&output);
     assert_eq!(answers.len(), 3);
     let refused = |answer: &Value, side: &str| {
@@ -332,7 +362,7 @@ fn compare_reads_json_pairs() {
         "{\"left\": \"Saeb Erekat\", \"right\": \"Saeb Erakat\", \"type\": \"planet\"}\n",
     );
     let output = run(&["compare", "--jsonl"], input);
-    assert_eq!(code(&output), 0);
+    assert_eq!(code(&output), 1, "two pairs are refused: {}", stderr(&output));
     let answers = json_lines(&output);
     assert_eq!(answers.len(), 4);
     assert_eq!(answers[0]["match"], true, "{}", answers[0]);
@@ -352,12 +382,11 @@ fn compare_without_a_type_reads_a_name_written_family_first_as_a_persons() {
         let kind = if kind.is_empty() { String::new() } else { format!(", \"type\": \"{kind}\"") };
         format!("{{\"left\": \"DUHOPEL, Duhal\", \"right\": \"DUHOPEL, Duhal Kemar Ostin\"{kind}}}\n")
     };
-    let score =
-        |kind: &str| json_lines(&run(&["compare", "--jsonl"], &pair(kind)))[0]["score"].as_f64().expect("score");
+    let score = |kind: &str| json_lines(&run(&["compare", "--jsonl"], pair(kind)))[0]["score"].as_f64().expect("score");
     // Dropped middle names are how one person's name is shortened.
     assert_eq!(score(""), score("person"));
     assert!(score("") > score("organization"), "{} / {}", score(""), score("organization"));
-    assert_eq!(json_lines(&run(&["compare", "--jsonl"], &pair("")))[0]["match"], true);
+    assert_eq!(json_lines(&run(&["compare", "--jsonl"], pair("")))[0]["match"], true);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use clap::Args;
 use serde::Deserialize;
 
 use super::output;
+use super::stream::{map_lines, LineAnswer};
 use super::table::{config_with_threshold, TableArgs};
 use crate::aliases::EntityType;
 
@@ -54,21 +55,25 @@ pub(crate) fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let matcher = args.table.matcher(config_with_threshold(args.threshold)?)?;
     let stdin = io::stdin().lock();
     let mut stdout = io::BufWriter::new(io::stdout().lock());
-    super::stream::map_lines(stdin, &mut stdout, args.threads, |line_number, line| {
-        let (left, right, kind) = match parse_pair(line, args.jsonl) {
+    let errors = map_lines(stdin, &mut stdout, args.threads, |line_number, line| {
+        let parsed = line.map_err(|unreadable| Refused::unread(unreadable.to_string()));
+        let (left, right, kind) = match parsed.and_then(|line| parse_pair(line, args.jsonl)) {
             Ok(pair) => pair,
             Err(Refused { left, right, reason }) => {
-                return output::pair_error(line_number, left.as_deref(), right.as_deref(), &reason).to_string()
+                return refused(line_number, left.as_deref(), right.as_deref(), reason);
             }
         };
         match matcher.compare(&left, &right, kind) {
-            Ok(comparison) => output::comparison(&left, &right, &comparison, args.explain).to_string(),
-            Err(refused) => {
-                output::pair_error(line_number, Some(&left), Some(&right), &refused.to_string()).to_string()
-            }
+            Ok(comparison) => LineAnswer::answer(output::comparison(&left, &right, &comparison, args.explain)),
+            Err(error) => refused(line_number, Some(&left), Some(&right), error.to_string()),
         }
     })?;
-    Ok(ExitCode::SUCCESS)
+    Ok(errors.report())
+}
+
+/// The error object of a pair line that got no answer, echoing the names that were read.
+fn refused(line_number: u64, left: Option<&str>, right: Option<&str>, reason: String) -> LineAnswer {
+    LineAnswer::error(output::pair_error(line_number, left, right, &reason), reason)
 }
 
 fn parse_pair(line: &str, jsonl: bool) -> Result<(String, String, Option<EntityType>), Refused> {

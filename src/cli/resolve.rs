@@ -7,6 +7,7 @@ use clap::Args;
 use serde::Deserialize;
 
 use super::output;
+use super::stream::{map_lines, LineAnswer};
 use super::table::{config_with_threshold, TableArgs};
 use crate::aliases::EntityType;
 use crate::matcher::Query;
@@ -55,11 +56,15 @@ pub(crate) fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let matcher = args.table.matcher(config_with_threshold(args.threshold)?)?;
     let stdin = io::stdin().lock();
     let mut stdout = io::BufWriter::new(io::stdout().lock());
-    super::stream::map_lines(stdin, &mut stdout, args.threads, |line_number, line| {
+    let errors = map_lines(stdin, &mut stdout, args.threads, |line_number, line| {
+        let line = match line {
+            Ok(line) => line,
+            Err(unreadable) => return refused(line_number, None, unreadable.to_string()),
+        };
         let (name, kind) = if args.jsonl {
             match parse_json_line(line) {
                 Ok(parsed) => parsed,
-                Err(error) => return output::line_error(line_number, None, &error).to_string(),
+                Err(error) => return refused(line_number, None, error),
             }
         } else {
             (line.to_string(), args.kind)
@@ -67,11 +72,16 @@ pub(crate) fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
         let query =
             Query { name: &name, kind, max_candidates: args.candidates, threshold: None, explain: args.explain };
         match matcher.resolve(&query) {
-            Ok(resolution) => output::resolution(&name, &resolution).to_string(),
-            Err(error) => output::line_error(line_number, Some(&name), &error.to_string()).to_string(),
+            Ok(resolution) => LineAnswer::answer(output::resolution(&name, &resolution)),
+            Err(error) => refused(line_number, Some(&name), error.to_string()),
         }
     })?;
-    Ok(ExitCode::SUCCESS)
+    Ok(errors.report())
+}
+
+/// The error object of a line that got no answer; `query` is the name when one was read.
+fn refused(line_number: u64, query: Option<&str>, reason: String) -> LineAnswer {
+    LineAnswer::error(output::line_error(line_number, query, &reason), reason)
 }
 
 fn parse_json_line(line: &str) -> Result<(String, Option<EntityType>), String> {
