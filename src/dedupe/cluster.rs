@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use super::{cluster_id, DedupeConfig, Linkage, Progress};
+use super::{cluster_id, DedupeConfig, Linkage, Progress, NAMES_PER_JOB};
 use crate::aliases::{AliasTable, Entity, EntityType, Equivalence, Location, Name};
 use crate::matcher::{AnalyzedName, MatchConfig, Matcher};
 
@@ -157,6 +157,7 @@ fn neighbour_graph(
         .par_iter()
         .enumerate()
         .with_min_len(64)
+        .with_max_len(NAMES_PER_JOB)
         .map(|(index, node)| {
             let text = &texts[node.representative as usize];
             // Entity `n` of the node matcher is node `n`.
@@ -651,6 +652,7 @@ fn clustering_from_groups(
     let clusters: Vec<(Cluster, Vec<f64>)> = groups
         .into_par_iter()
         .with_min_len(256)
+        .with_max_len(NAMES_PER_JOB)
         .filter(|members| !members.is_empty())
         .map(|members| cluster_of_group(matcher, nodes, texts, graph, &members))
         .collect();

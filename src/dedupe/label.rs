@@ -11,7 +11,7 @@ use std::fmt;
 use rayon::prelude::*;
 
 use super::cluster::{cluster_nodes, Cluster, Clustering, Node};
-use super::{DedupeConfig, NameTally};
+use super::{DedupeConfig, NameTally, NAMES_PER_JOB};
 use crate::matcher::{AnalyzedName, Matcher, Method, Outcome, Query, QueryError, WordLookalikes};
 
 /// Reports progress of the long phases; called from many threads.
@@ -142,6 +142,7 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
     let resolved: Vec<Resolved> = (0..texts.len())
         .into_par_iter()
         .with_min_len(64)
+        .with_max_len(NAMES_PER_JOB)
         .map(|index| {
             let resolved = match (&analyses[index], leaders[index]) {
                 (Err(error), _) => Resolved::Rejected(error.clone()),
