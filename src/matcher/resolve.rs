@@ -38,6 +38,10 @@ const SCORED_CANDIDATES: usize = 16;
 const NAME_WORDS_RESERVED: usize = 8;
 /// The names of one entity the lift's lists are first sized for: most have fewer.
 const ENTITY_NAMES_RESERVED: usize = 8;
+/// The look-alikes of a query's words their list is first sized for.
+const QUERY_LOOKALIKES_RESERVED: usize = 64;
+/// The common words of a query their list is first sized for.
+const COMMON_WORDS_RESERVED: usize = 16;
 /// How many of the best candidates so far common words may still lift.
 const COMMON_WORD_POOL: usize = 256;
 /// Candidates gathered before further words only add to those already found.
@@ -515,7 +519,7 @@ impl Matcher {
         // Rare words fetch candidates through their postings; common ones (a legal form,
         // "Mohammed") only add to candidates already found, checked name by name: their
         // postings are long, and walking them was most of a query's time.
-        let mut common: Vec<(usize, u32, f32)> = Vec::new();
+        let mut common: Vec<(usize, u32, f32)> = Vec::with_capacity(COMMON_WORDS_RESERVED);
         let alike = self.query_lookalikes(prepared, query_views, lookalikes);
         let mut ranked = Evidence::with(|evidence| {
             self.walk_rare_postings(alike, evidence, &mut common);
@@ -542,7 +546,9 @@ impl Matcher {
         query_views: &[WordView<'_>],
         lookalikes: Option<&WordLookalikes>,
     ) -> Vec<Lookalike> {
-        let mut alike: Vec<Lookalike> = Vec::new();
+        // Sized for a usual query's look-alikes: grown from empty, the list moved to a
+        // larger block a few times a query.
+        let mut alike: Vec<Lookalike> = Vec::with_capacity(QUERY_LOOKALIKES_RESERVED);
         for (i, query_word) in query_views.iter().enumerate() {
             let weight = prepared.words[i].weight;
             let gain = |found: Lookalike| Lookalike { similarity: weight * found.similarity, ..found };
