@@ -328,20 +328,32 @@ impl Matcher {
         let Some(ids) = self.index.strict.get(strict) else {
             return Vec::new();
         };
+        // Most strict keys are one name's: its hit is the only one, without a map of
+        // entities (an allocation for it and one for the list made from it).
+        if let [id] = ids.as_slice() {
+            return self.strict_hit(query, *id).into_iter().collect();
+        }
         let mut best: HashMap<u32, Scored> = HashMap::default();
         for &id in ids {
-            let name = &self.index.names[id as usize];
-            if !self.type_allowed(query, name) {
-                continue;
+            if let Some(hit) = self.strict_hit(query, id) {
+                keep_best(&mut best, hit);
             }
-            let raw_equal = self.name_text(name) == query.name.trim();
-            let method = if raw_equal { Method::Exact } else { Method::Normalized };
-            // A hair below 1 for a normalized hit ranks the exact spelling first, yet stays
-            // within any margin: a name shared by two entities is still ambiguous.
-            let score = if raw_equal { 1.0 } else { 1.0 - 1e-9 };
-            keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
         best.into_values().collect()
+    }
+
+    /// The name `id`, whose strict key is the query's, as a hit, if its type is allowed.
+    fn strict_hit(&self, query: &Query<'_>, id: u32) -> Option<Scored> {
+        let name = &self.index.names[id as usize];
+        if !self.type_allowed(query, name) {
+            return None;
+        }
+        let raw_equal = self.name_text(name) == query.name.trim();
+        let method = if raw_equal { Method::Exact } else { Method::Normalized };
+        // A hair below 1 for a normalized hit ranks the exact spelling first, yet stays
+        // within any margin: a name shared by two entities is still ambiguous.
+        let score = if raw_equal { 1.0 } else { 1.0 - 1e-9 };
+        Some(Scored { entity: name.entity, name: id, score, method })
     }
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
