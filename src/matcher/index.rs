@@ -555,11 +555,14 @@ impl Index {
     /// the loads do not wait on one another: a query word probes once per letter, and
     /// at a million names each probe waited for two cache misses in turn (most of
     /// `similar_words`' wall-clock samples, perf).
+    /// Each bucket is found twice (two shifts and two reads of the bucket table, in cache
+    /// by the second time) rather than kept in a list allocated for every query word.
     fn deletes_with(&self, hashes: &[u64], found: &mut Vec<u32>) {
-        let buckets: Vec<&[(u64, u32)]> = hashes.iter().map(|&hash| self.delete_bucket(hash)).collect();
-        let touched = buckets.iter().fold(0u32, |touched, bucket| touched ^ bucket.first().map_or(0, |&(_, id)| id));
+        let first_ids = hashes.iter().map(|&hash| self.delete_bucket(hash).first().map_or(0, |&(_, id)| id));
+        let touched = first_ids.fold(0u32, |touched, id| touched ^ id);
         std::hint::black_box(touched);
-        for (&hash, bucket) in hashes.iter().zip(buckets) {
+        for &hash in hashes {
+            let bucket = self.delete_bucket(hash);
             let first = bucket.partition_point(|&(h, _)| h < hash);
             found.extend(bucket[first..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, id)| id));
         }
@@ -657,7 +660,9 @@ impl Index {
         group: Option<u32>,
         skeleton_id: Option<u32>,
     ) -> Vec<u32> {
-        let mut found: Vec<u32> = Vec::new();
+        // Sized for a usual word's look-alikes (up to 64 by skeleton, then its deletions'):
+        // grown from empty, the list was moved to a larger block several times a word.
+        let mut found: Vec<u32> = Vec::with_capacity(SIMILAR_WORDS_RESERVED);
         found.extend(id);
         if let Some(group) = group {
             let words = self.groups.get(group as usize).map_or(&[][..], Vec::as_slice);
@@ -716,6 +721,8 @@ pub(crate) fn word_weight(class: WordClass, df: usize, names: usize) -> f32 {
     class.weight() * idf
 }
 
+/// The room [`Index::similar_words`] reserves for a word's look-alikes.
+const SIMILAR_WORDS_RESERVED: usize = 64;
 /// Entries of the delete table to a bucket, about: four fill a cache line.
 const DELETES_PER_BUCKET: usize = 4;
 /// The fewest top hash bits that pick a bucket (a small table's 256 KiB of buckets).

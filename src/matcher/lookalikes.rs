@@ -151,8 +151,9 @@ impl Matcher {
     /// compared as transliterations (abjad), which makes the query's own script
     /// irrelevant.
     pub(super) fn lookalikes_of_word(&self, query_word: &WordView<'_>) -> Vec<Lookalike> {
-        let mut found = Vec::new();
         let words = self.index.similar_words_of(query_word);
+        // At most one per word found: grown from empty, it moved blocks a few times.
+        let mut found = Vec::with_capacity(words.len());
         self.index.warm_words(words.iter().copied());
         for word in words {
             let vocab = &self.index.words[word as usize];

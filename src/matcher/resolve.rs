@@ -34,6 +34,14 @@ const SYLLABLE_ACRONYM_LETTERS: usize = 6;
 const SYLLABLE_ACRONYM_NAMES: usize = 64;
 /// How many names, at most, are fully scored for one query.
 const SCORED_CANDIDATES: usize = 16;
+/// The words a candidate's lists are first sized for: most names have fewer.
+const NAME_WORDS_RESERVED: usize = 8;
+/// The names of one entity the lift's lists are first sized for: most have fewer.
+const ENTITY_NAMES_RESERVED: usize = 8;
+/// The look-alikes of a query's words their list is first sized for.
+const QUERY_LOOKALIKES_RESERVED: usize = 64;
+/// The common words of a query their list is first sized for.
+const COMMON_WORDS_RESERVED: usize = 16;
 /// How many of the best candidates so far common words may still lift.
 const COMMON_WORD_POOL: usize = 256;
 /// Candidates gathered before further words only add to those already found.
@@ -320,20 +328,32 @@ impl Matcher {
         let Some(ids) = self.index.strict.get(strict) else {
             return Vec::new();
         };
+        // Most strict keys are one name's: its hit is the only one, without a map of
+        // entities (an allocation for it and one for the list made from it).
+        if let [id] = ids.as_slice() {
+            return self.strict_hit(query, *id).into_iter().collect();
+        }
         let mut best: HashMap<u32, Scored> = HashMap::default();
         for &id in ids {
-            let name = &self.index.names[id as usize];
-            if !self.type_allowed(query, name) {
-                continue;
+            if let Some(hit) = self.strict_hit(query, id) {
+                keep_best(&mut best, hit);
             }
-            let raw_equal = self.name_text(name) == query.name.trim();
-            let method = if raw_equal { Method::Exact } else { Method::Normalized };
-            // A hair below 1 for a normalized hit ranks the exact spelling first, yet stays
-            // within any margin: a name shared by two entities is still ambiguous.
-            let score = if raw_equal { 1.0 } else { 1.0 - 1e-9 };
-            keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
         best.into_values().collect()
+    }
+
+    /// The name `id`, whose strict key is the query's, as a hit, if its type is allowed.
+    fn strict_hit(&self, query: &Query<'_>, id: u32) -> Option<Scored> {
+        let name = &self.index.names[id as usize];
+        if !self.type_allowed(query, name) {
+            return None;
+        }
+        let raw_equal = self.name_text(name) == query.name.trim();
+        let method = if raw_equal { Method::Exact } else { Method::Normalized };
+        // A hair below 1 for a normalized hit ranks the exact spelling first, yet stays
+        // within any margin: a name shared by two entities is still ambiguous.
+        let score = if raw_equal { 1.0 } else { 1.0 - 1e-9 };
+        Some(Scored { entity: name.entity, name: id, score, method })
     }
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
@@ -392,10 +412,9 @@ impl Matcher {
         // and the thread keeps it for its next query.
         let mut scratch = ALIGN_SCRATCH.take();
         scratch.serve(self.index.stamp);
-        let mut candidates = self.word_candidates(prepared, query_views, lookalikes, &mut scratch);
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
-        candidates.extend(loose_hits.iter().copied());
+        let mut candidates = self.word_candidates(prepared, query_views, lookalikes, &mut scratch, loose_hits);
         let mut acronym_hits = self.acronym_hits(prepared);
         acronym_hits.extend(self.blend_hits(prepared));
         candidates.sort_unstable();
@@ -404,7 +423,10 @@ impl Matcher {
         // Sized for every candidate: grown from empty, it was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
             HashMap::with_capacity_and_hasher(candidates.len() + acronym_hits.len(), Default::default());
-        let (mut name_views, mut rows) = (Vec::new(), Vec::new());
+        // Sized for most names' words: grown from empty, both moved blocks for the
+        // first candidate of every query.
+        let (mut name_views, mut rows) =
+            (Vec::with_capacity(NAME_WORDS_RESERVED), Vec::with_capacity(NAME_WORDS_RESERVED));
         for id in candidates {
             let name = &self.index.names[id as usize];
             if name.exact_only() || !self.type_allowed(query, name) {
@@ -466,7 +488,8 @@ impl Matcher {
         // each (a list, and one per name of its entity) was a few allocations for each of
         // most of a query's candidates, and at a million names many of those read a block
         // of the allocator's that the query's other reads had pushed out of the cache.
-        let (mut names, mut views): (Vec<&IndexedName>, Vec<Vec<WordView<'_>>>) = (Vec::new(), Vec::new());
+        let mut names: Vec<&IndexedName> = Vec::with_capacity(ENTITY_NAMES_RESERVED);
+        let mut views: Vec<Vec<WordView<'_>>> = Vec::new();
         for candidate in scored.iter_mut() {
             if candidate.method != Method::Fuzzy || candidate.score < COVERED_FLOOR || candidate.score >= lifted {
                 continue;
@@ -479,7 +502,7 @@ impl Matcher {
                     .filter(|name| !name.exact_only()),
             );
             if views.len() < names.len() {
-                views.resize_with(names.len(), Vec::new);
+                views.resize_with(names.len(), || Vec::with_capacity(NAME_WORDS_RESERVED));
             }
             for (name, name_views) in names.iter().zip(views.iter_mut()) {
                 self.fill_name_views(name, name_views);
@@ -495,18 +518,20 @@ impl Matcher {
         }
     }
 
-    /// Names sharing a word (or a spelling of one) with the query, most evidence first.
+    /// Names sharing a word (or a spelling of one) with the query, most evidence first,
+    /// then the names `also` (in the one list, sized for both).
     fn word_candidates(
         &self,
         prepared: &PreparedQuery,
         query_views: &[WordView<'_>],
         lookalikes: Option<&WordLookalikes>,
         scratch: &mut AlignScratch,
+        also: &[u32],
     ) -> Vec<u32> {
         // Rare words fetch candidates through their postings; common ones (a legal form,
         // "Mohammed") only add to candidates already found, checked name by name: their
         // postings are long, and walking them was most of a query's time.
-        let mut common: Vec<(usize, u32, f32)> = Vec::new();
+        let mut common: Vec<(usize, u32, f32)> = Vec::with_capacity(COMMON_WORDS_RESERVED);
         let alike = self.query_lookalikes(prepared, query_views, lookalikes);
         let mut ranked = Evidence::with(|evidence| {
             self.walk_rare_postings(alike, evidence, &mut common);
@@ -521,7 +546,7 @@ impl Matcher {
             common_word_pool(evidence)
         });
         self.add_common_gains(&mut ranked, &common);
-        best_candidates(ranked)
+        best_candidates(ranked, also)
     }
 
     /// The look-alikes of every query word, their similarity made the gain (times the
@@ -533,7 +558,9 @@ impl Matcher {
         query_views: &[WordView<'_>],
         lookalikes: Option<&WordLookalikes>,
     ) -> Vec<Lookalike> {
-        let mut alike: Vec<Lookalike> = Vec::new();
+        // Sized for a usual query's look-alikes: grown from empty, the list moved to a
+        // larger block a few times a query.
+        let mut alike: Vec<Lookalike> = Vec::with_capacity(QUERY_LOOKALIKES_RESERVED);
         for (i, query_word) in query_views.iter().enumerate() {
             let weight = prepared.words[i].weight;
             let gain = |found: Lookalike| Lookalike { similarity: weight * found.similarity, ..found };
@@ -1089,14 +1116,18 @@ fn common_word_pool(evidence: &Evidence) -> Vec<u64> {
     ranked
 }
 
-/// The [`SCORED_CANDIDATES`] best of the pool's ranks, best first.
-fn best_candidates(mut ranked: Vec<u64>) -> Vec<u32> {
+/// The [`SCORED_CANDIDATES`] best of the pool's ranks, best first, then `also`: one list
+/// sized for both, where extending the best with `also` moved it to a larger block.
+fn best_candidates(mut ranked: Vec<u64>, also: &[u32]) -> Vec<u32> {
     if ranked.len() > SCORED_CANDIDATES {
         ranked.select_nth_unstable(SCORED_CANDIDATES);
         ranked.truncate(SCORED_CANDIDATES);
     }
     ranked.sort_unstable();
-    ranked.into_iter().map(ranked_id).collect()
+    let mut best = Vec::with_capacity(ranked.len() + also.len());
+    best.extend(ranked.into_iter().map(ranked_id));
+    best.extend_from_slice(also);
+    best
 }
 
 /// A score as candidates show it: four decimals.

@@ -14,7 +14,11 @@ pub fn is_arabic(c: char) -> bool {
 /// their base letter, ta marbuta to ha, alif maqsura and Persian yeh to yeh, Persian and
 /// Urdu kaf, heh and yeh forms to the Arabic ones. Harakat are already gone by then.
 pub fn fold_letters(text: &str) -> String {
-    text.chars().filter_map(fold_letter).collect()
+    // Never longer than the text: sized once, where collecting through `filter_map` (no
+    // size hint) grew it a character at a time.
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().filter_map(fold_letter));
+    out
 }
 
 fn fold_letter(c: char) -> Option<char> {
@@ -51,7 +55,9 @@ pub fn romanize_word(word: &str) -> String {
         ['ا', 'ل', rest @ ..] if rest.len() >= 2 => ("al ", rest),
         _ => ("", letters.as_slice()),
     };
-    let mut latin = String::from(article);
+    // Most letters romanize to one or two: sized once, not grown letter by letter.
+    let mut latin = String::with_capacity(article.len() + 2 * body.len());
+    latin.push_str(article);
     for (i, &c) in body.iter().enumerate() {
         let last = i + 1 == body.len();
         let after_alif = i > 0 && body[i - 1] == 'ا';

@@ -6,7 +6,11 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFKC folds compatibility forms: full-width letters, ligatures, Arabic presentation forms.
 pub fn nfkc(text: &str) -> String {
-    text.nfkc().collect()
+    // Sized once for the usual case (NFKC rarely lengthens a name), where collecting grew
+    // the string a character at a time: `nfkc()` gives no size hint.
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.nfkc());
+    out
 }
 
 /// Drops control, format and bidi characters (ZWJ, ZWNJ, LRM, RLM, RLO...), and the Arabic
@@ -55,7 +59,10 @@ pub fn strip_diacritics(text: &str) -> String {
     if text.is_ascii() {
         return text.to_string();
     }
-    text.nfd().filter(|&c| !(is_combining_mark(c) && is_accent_block(c))).nfc().collect()
+    // Never longer than the text but for rare recompositions: sized once, as in `nfkc`.
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.nfd().filter(|&c| !(is_combining_mark(c) && is_accent_block(c))).nfc());
+    out
 }
 
 fn is_accent_block(c: char) -> bool {

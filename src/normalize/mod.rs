@@ -44,9 +44,12 @@ impl Analyzed {
 
 /// The loose key of a name's folded words (see [`Analyzed::loose_key`]).
 pub fn loose_key_of(folded: &[String]) -> String {
-    let mut words: Vec<&str> = folded.iter().map(String::as_str).filter(|w| !is_article(w)).collect();
+    // Sized for every word: collected through `filter` (no exact size hint), the list
+    // was grown from four for names of more words.
+    let mut words: Vec<&str> = Vec::with_capacity(folded.len());
+    words.extend(folded.iter().map(String::as_str).filter(|w| !is_article(w)));
     if words.is_empty() {
-        words = folded.iter().map(String::as_str).collect();
+        words.extend(folded.iter().map(String::as_str));
     }
     words.sort_unstable();
     words.join(" ")

@@ -32,18 +32,20 @@ fn romanize_word(word: &str, out: &mut String) {
             out.push(c);
         } else if is_syllable_block(c) {
             out.push(' ');
-            out.push_str(&any_ascii::any_ascii_char(c).to_ascii_lowercase());
+            out.extend(any_ascii::any_ascii_char(c).chars().map(|c| c.to_ascii_lowercase()));
             out.push(' ');
         } else {
-            out.push_str(&ascii_letters(any_ascii::any_ascii_char(c)));
+            push_ascii_letters(any_ascii::any_ascii_char(c), out);
         }
     }
 }
 
-/// Keeps the letters and digits of a transliteration; any_ascii spells some signs
-/// with punctuation (Hebrew geresh, Cyrillic soft sign as an apostrophe).
-fn ascii_letters(latin: &str) -> String {
-    latin.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+/// Appends to `out` the letters and digits of a transliteration, lower-cased; any_ascii
+/// spells some signs with punctuation (Hebrew geresh, Cyrillic soft sign as an
+/// apostrophe). Written in place, where a string was allocated for every letter of a
+/// Cyrillic, Greek or Hebrew word.
+fn push_ascii_letters(latin: &str, out: &mut String) {
+    out.extend(latin.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
 }
 
 fn is_syllable_block(c: char) -> bool {
