@@ -27,7 +27,10 @@ fn fold_letter(c: char) -> Option<char> {
         'ؤ' | 'ۆ' | 'ۇ' | 'ۈ' => 'و',
         'ئ' | 'ى' | 'ی' | 'ې' | 'ێ' | 'ۍ' | 'ے' | 'ۓ' => 'ي',
         'ة' | 'ۀ' | 'ہ' | 'ھ' | 'ە' | 'ۂ' | 'ۃ' => 'ه',
-        'ک' | 'ڪ' | 'ګ' => 'ك',
+        'ک' | 'ڪ' => 'ك',
+        // Pashto gaf (kaf with ring) is a g, as the Persian گ: read as kaf it made "Kim"
+        // the Pashto Guam (ګوام) and "Park" its Paraguay (پاراګوی).
+        'ګ' => 'گ',
         'ء' => return None,
         '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10)?,
         '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10)?,
@@ -153,6 +156,8 @@ mod tests {
         assert_eq!(fold_letters("کابل"), "كابل");
         assert_eq!(fold_letters("٢٠١٤"), "2014");
         assert_eq!(fold_letters("کوردۆ"), "كوردو");
+        // Pashto gaf is a g, not a k: ګوام is Guam.
+        assert_eq!(romanize_word(&fold_letters("ګوام")), romanize_word("گوام"));
     }
 
     #[test]
