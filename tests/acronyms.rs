@@ -93,3 +93,19 @@ fn compare_reads_no_acronym_in_a_persons_initials() {
     let organisation = compare("DMR", "Duarte Munoz Roque", None);
     assert_eq!((organisation.method, organisation.is_match), (Method::Acronym, true));
 }
+
+#[test]
+fn a_short_name_written_as_a_word_is_not_read_as_initials() {
+    let matcher = matcher();
+    // Lists write initials in capitals; "Nlf" and "Mdf" as written are words, as "Mia"
+    // and "Roy" are names, and the table holds no such word.
+    for name in ["Nlf", "Krp"] {
+        let (outcome, _, method) = answer(&matcher, name);
+        assert_ne!(method, Some(Method::Acronym), "{name}: {outcome:?}");
+    }
+    // The same letters in capitals, or in lower case as typed in a search box, still are.
+    for name in ["NLF", "nlf", "KRP", "krp"] {
+        let (_, _, method) = answer(&matcher, name);
+        assert_eq!(method, Some(Method::Acronym), "{name}");
+    }
+}

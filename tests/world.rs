@@ -44,6 +44,16 @@ fn countries_answer_in_many_scripts_and_languages() {
 }
 
 #[test]
+fn short_personal_names_are_no_countries() {
+    // Read as initials, Mia was Mga Islang Åland and Roy the Republic of Yemen; read
+    // with the Pashto gaf as a k, Kim was ګوام (Guam).
+    let matcher = builtin();
+    for name in ["Mia", "Roy", "Kim"] {
+        assert_eq!(answer(&matcher, name), (Outcome::NoMatch, None), "{name}");
+    }
+}
+
+#[test]
 fn alpha3_codes_match_only_exactly() {
     let matcher = builtin();
     let resolution = matcher.resolve(&Query::new("SYR")).expect("a valid query");

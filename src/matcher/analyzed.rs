@@ -12,6 +12,7 @@
 use std::hash::{Hash, Hasher};
 
 use super::index::{name_words, surname_words};
+use super::resolve::MAX_INITIALS;
 use super::words::{class_of_folded, WordClass};
 use super::{Matcher, QueryError};
 use crate::aliases::MAX_NAME_CHARS;
@@ -22,13 +23,20 @@ use crate::normalize::{self, Analyzed};
 pub struct AnalyzedName {
     pub(super) analyzed: Analyzed,
     pub(super) surname_words: u8,
+    /// A name short enough to be read as initials whose every word is written as a name
+    /// is, a capital and then lower-case letters ("Mia", "Roy", "Chan Song"): read as
+    /// words, never as the initials of a longer name, which lists write in capitals
+    /// ("MIA", "PCC Ltd"). Always false for a longer name, so that its case variants keep
+    /// one analysis.
+    pub(super) cased_as_words: bool,
 }
 
 impl AnalyzedName {
     /// Checks and analyses a name; the errors are those `resolve` gives.
     pub fn new(name: &str) -> Result<AnalyzedName, QueryError> {
         let analyzed = checked(name)?;
-        Ok(AnalyzedName { analyzed, surname_words: surname_words(name) })
+        let cased_as_words = cased_as_words(name) && short_enough_for_initials(&analyzed);
+        Ok(AnalyzedName { analyzed, surname_words: surname_words(name), cased_as_words })
     }
 
     /// The strict key (`normalize::normalize` of the name).
@@ -61,10 +69,40 @@ fn checked(name: &str) -> Result<normalize::Analyzed, QueryError> {
     Ok(analyzed)
 }
 
+/// Whether every word of `name` (runs of letters) is a capital followed by lower-case
+/// letters. A name in one case, or with a word in capitals, may be initials.
+fn cased_as_words(name: &str) -> bool {
+    let mut words = name.split(|c: char| !c.is_alphabetic()).filter(|word| !word.is_empty()).peekable();
+    words.peek().is_some()
+        && words.all(|word| {
+            let mut letters = word.chars();
+            letters.next().is_some_and(char::is_uppercase) && letters.any(char::is_lowercase)
+        })
+}
+
+/// Whether the words of a name that carry its identity (not legal forms, titles or stop
+/// words) hold few enough letters to be read as an acronym: a necessary condition for
+/// resolve's acronym stage, checked on the romanized words. A word whose class is not
+/// known without folding it again counts, so the answer errs towards true.
+fn short_enough_for_initials(analyzed: &Analyzed) -> bool {
+    let aligned = analyzed.folded.len() == analyzed.latin.len();
+    let mut letters = 0;
+    for (i, word) in analyzed.latin.iter().enumerate() {
+        let is_content = !aligned || class_of_folded(&analyzed.folded[i]) == WordClass::Content;
+        if is_content {
+            letters += word.len();
+            if letters > MAX_INITIALS {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 impl Hash for AnalyzedName {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let Analyzed { strict, latin, folded, abjad } = &self.analyzed;
-        (strict, latin, folded, abjad, self.surname_words).hash(state);
+        (strict, latin, folded, abjad, self.surname_words, self.cased_as_words).hash(state);
     }
 }
 
@@ -140,6 +178,17 @@ mod tests {
         assert!(shared >= 2);
         let comma = AnalyzedName::new("DUHOPEL, Duhal").expect("analyses");
         assert_ne!(comma, AnalyzedName::new("Duhopel Duhal").expect("analyses"));
+    }
+
+    #[test]
+    fn the_case_of_a_short_name_is_part_of_its_analysis_and_of_a_long_one_not() {
+        let analysis = |name: &str| AnalyzedName::new(name).expect("analyses");
+        // "Roy" may be a name, "ROY" initials: they must not share an answer.
+        assert_ne!(analysis("Roy"), analysis("ROY"));
+        assert_ne!(analysis("Roy Ltd"), analysis("ROY LTD"));
+        assert_eq!(analysis("ROY"), analysis("roy"));
+        // No acronym is that long, so the case says nothing and the variants share.
+        assert_eq!(analysis("Roystonvale Ltd"), analysis("ROYSTONVALE LTD"));
     }
 
     #[test]

@@ -81,6 +81,8 @@ struct PreparedQuery {
     /// What the stages read of each word of `folded` besides its spelling.
     words: Vec<PreparedWord>,
     surname_words: usize,
+    /// See `AnalyzedName::cased_as_words`: never read as an acronym.
+    cased_as_words: bool,
 }
 
 /// What a query's stages read of one of its words besides its spelling, in one list:
@@ -357,13 +359,13 @@ impl Matcher {
     }
 
     fn prepare(&self, name: AnalyzedName) -> PreparedQuery {
-        let AnalyzedName { mut analyzed, surname_words } = name;
+        let AnalyzedName { mut analyzed, surname_words, cased_as_words } = name;
         let (rewritten, latin_alone) = rewritten_legal_forms(&analyzed);
         // `analyzed.folded` is read no more: the prepared words are read instead.
         let (folded, folded_alone) = take_folded_with_legal_forms(&mut analyzed, rewritten.as_deref(), latin_alone);
         let words = folded.iter().map(|word| self.prepare_word(word)).collect();
         let surname_words = usize::from(surname_words);
-        PreparedQuery { analyzed, rewritten, folded, folded_alone, words, surname_words }
+        PreparedQuery { analyzed, rewritten, folded, folded_alone, words, surname_words, cased_as_words }
     }
 
     /// What the stages read of the query word `folded`. A word of the table comes with
@@ -1146,7 +1148,8 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
 }
 
 /// How many letters a query read as an acronym has.
-const ACRONYM_LETTERS: std::ops::RangeInclusive<usize> = 3..=8;
+const ACRONYM_LETTERS: std::ops::RangeInclusive<usize> = 3..=MAX_INITIALS;
+pub(super) const MAX_INITIALS: usize = 8;
 
 /// The letters of a query read as an acronym, held in place: the query's words joined
 /// were a string allocated for nearly every query, most of them found out after a word.
@@ -1177,8 +1180,13 @@ impl AcronymLetters {
 
 /// A query read as an acronym: its words (romanized, legal forms in one spelling) other
 /// than legal forms, when they are one word of 3 to 8 letters, or a few short words that
-/// join to one ("ISIL K").
+/// join to one ("ISIL K"); never a name whose every word is written as a name is ("Mia").
 fn query_acronym(query: &PreparedQuery) -> Option<AcronymLetters> {
+    // "Mia" and "Roy" are names: read as initials they were Mga Islang Åland and the
+    // Republic of Yemen.
+    if query.cased_as_words {
+        return None;
+    }
     let mut joined = AcronymLetters::default();
     let (mut content, mut all_short) = (0, true);
     for (i, word) in query.legal().iter().enumerate() {
