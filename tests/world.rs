@@ -54,6 +54,16 @@ fn short_personal_names_are_no_countries() {
 }
 
 #[test]
+fn a_word_meets_no_country_through_the_consonants_of_its_hebrew_or_arabic_name() {
+    // Each country has names written with their vowels that such a word would meet if it
+    // were that country; their Hebrew and Arabic-script names share only consonants.
+    let matcher = builtin();
+    for name in ["Walker", "Energy", "Ross", "Mona", "Tariq", "Noor", "Nabil", "Price", "Brown"] {
+        assert_eq!(answer(&matcher, name), (Outcome::NoMatch, None), "{name}");
+    }
+}
+
+#[test]
 fn alpha3_codes_match_only_exactly() {
     let matcher = builtin();
     let resolution = matcher.resolve(&Query::new("SYR")).expect("a valid query");

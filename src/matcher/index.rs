@@ -35,7 +35,7 @@ pub(crate) struct IndexedName {
     words: [u32; INLINE_WORDS],
     /// How many words, or [`LONG_NAME`].
     word_count: u8,
-    /// [`EXACT_ONLY`] and [`ABJAD`], in one byte: the name's type below takes the other,
+    /// [`EXACT_ONLY`], [`ABJAD`] and [`VOWELLED_TWIN`], in one byte: the name's type below takes the other,
     /// so that a name stays 32 bytes, two to a cache line.
     flags: u8,
     /// The type of the entity the name belongs to, held with the name: scoring asks it of
@@ -50,6 +50,9 @@ pub(crate) struct IndexedName {
 const EXACT_ONLY: u8 = 1;
 /// [`IndexedName::flags`]: romanized from a script without short vowels.
 const ABJAD: u8 = 2;
+/// [`IndexedName::flags`]: an [`ABJAD`] name whose entity also has a fuzzy-matchable
+/// name written in a script with vowels.
+const VOWELLED_TWIN: u8 = 4;
 
 impl IndexedName {
     /// Only an exact spelling finds the name: it takes no part in fuzzy matching.
@@ -60,6 +63,12 @@ impl IndexedName {
     /// Romanized from a script without short vowels.
     pub(crate) fn abjad(&self) -> bool {
         self.flags & ABJAD != 0
+    }
+
+    /// Romanized from a script without short vowels, and its entity has a name written
+    /// with its vowels that a query written with vowels can meet instead.
+    pub(crate) fn abjad_with_vowelled_twin(&self) -> bool {
+        self.flags & VOWELLED_TWIN != 0
     }
 }
 
@@ -362,6 +371,7 @@ impl Index {
             .map(PreparedName::into_parts)
             .unzip();
         index.add_names(prepared);
+        index.mark_vowelled_twins();
         index.finish_deletes();
         index.finish_weights();
         index.finish_facts();
@@ -422,6 +432,20 @@ impl Index {
         let flags = if name.exact_only { EXACT_ONLY } else { 0 } | if name.abjad { ABJAD } else { 0 };
         let (entity, alias, kind, surname_words) = (name.entity, name.alias, name.kind, name.surname_words);
         self.names.push(IndexedName { entity, alias, words, word_count, flags, kind, surname_words });
+    }
+
+    /// Marks [`VOWELLED_TWIN`] on the abjad names of each entity that also has a
+    /// fuzzy-matchable name in a script that writes vowels. An entity's names sit beside
+    /// each other, in runs.
+    fn mark_vowelled_twins(&mut self) {
+        for run in self.names.chunk_by_mut(|a, b| a.entity == b.entity) {
+            let vowelled = run.iter().any(|name| !name.abjad() && !name.exact_only());
+            if vowelled {
+                for name in run.iter_mut().filter(|name| name.abjad()) {
+                    name.flags |= VOWELLED_TWIN;
+                }
+            }
+        }
     }
 
     /// A name's word ids in place when they fit, else in `long_words`.

@@ -431,7 +431,7 @@ impl Matcher {
             (Vec::with_capacity(NAME_WORDS_RESERVED), Vec::with_capacity(NAME_WORDS_RESERVED));
         for id in candidates {
             let name = &self.index.names[id as usize];
-            if name.exact_only() || !self.type_allowed(query, name) {
+            if name.exact_only() || !self.type_allowed(query, name) || only_its_consonants_meet(prepared, name) {
                 continue;
             }
             let person = name.kind == EntityType::Person;
@@ -1145,6 +1145,18 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
             best.insert(scored.entity, scored);
         }
     }
+}
+
+/// Whether a query written with its vowels could meet `name` only through the consonants
+/// of one word: the name is romanized from a script without short vowels and its entity
+/// has a name written with vowels, which such a query meets if it is that entity, and
+/// the query has one word of substance. One word's consonants match thousands of names
+/// in a script without short vowels: "Walker" is בולגריה (Bulgaria), "Ross" روس
+/// (Russia) and "Energy" נורווגיה (Norway).
+fn only_its_consonants_meet(query: &PreparedQuery, name: &IndexedName) -> bool {
+    name.abjad_with_vowelled_twin()
+        && !query.analyzed.abjad
+        && query.words.iter().filter(|word| word.class == WordClass::Content).count() < 2
 }
 
 /// How many letters a query read as an acronym has.

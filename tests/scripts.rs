@@ -1,0 +1,45 @@
+//! Matching across scripts on a small invented table: a name known only in a script
+//! without short vowels is still found by one romanized word, while an entity that also
+//! has a name written with vowels is found through that name.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use canonym::aliases::load_paths;
+use canonym::matcher::{MatchConfig, Matcher, Outcome, Query};
+
+fn matcher() -> Matcher {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/scripts/entities.jsonl");
+    let loaded = load_paths(&[path]).expect("the scripts table loads");
+    Matcher::new(Arc::new(loaded.table), MatchConfig::default())
+}
+
+fn answer(matcher: &Matcher, name: &str) -> (Outcome, Option<String>) {
+    let resolution = matcher.resolve(&Query::new(name)).expect("a valid query");
+    (resolution.outcome, resolution.best.map(|b| b.entity_id))
+}
+
+#[test]
+fn a_name_known_only_in_arabic_script_is_found_by_one_romanized_word() {
+    let matcher = matcher();
+    for name in ["Taleqan", "Taliqan", "طالقان"] {
+        assert_eq!(answer(&matcher, name), (Outcome::Matched, Some("o:taleqan".to_string())), "{name}");
+    }
+}
+
+#[test]
+fn two_romanized_words_still_meet_a_name_in_arabic_script() {
+    let matcher = matcher();
+    let expected = (Outcome::Matched, Some("p:ghaznavi".to_string()));
+    assert_eq!(answer(&matcher, "Mahmoud Ghaznawi"), expected);
+}
+
+#[test]
+fn an_entity_with_a_name_written_with_vowels_is_found_through_it() {
+    let matcher = matcher();
+    let expected = (Outcome::Matched, Some("o:norvega".to_string()));
+    assert_eq!(answer(&matcher, "Norvega"), expected);
+    assert_eq!(answer(&matcher, "Norvegia"), expected, "a spelling of the name with vowels");
+    assert_eq!(answer(&matcher, "נורווגיה"), expected, "the Hebrew name in its own script");
+    assert_eq!(answer(&matcher, "Energy"), (Outcome::NoMatch, None), "only consonants meet the Hebrew name");
+}
