@@ -64,6 +64,16 @@ fn a_word_meets_no_country_through_the_consonants_of_its_hebrew_or_arabic_name()
 }
 
 #[test]
+fn a_countrys_name_with_a_word_more_is_something_else() {
+    let matcher = builtin();
+    for name in ["New Zealand Dairy", "South Sudan Oil", "Kuwait City", "Panama City"] {
+        assert_eq!(answer(&matcher, name), (Outcome::NoMatch, None), "{name}");
+    }
+    // The words of another of its names, in any order, are the country.
+    assert_eq!(answer(&matcher, "South Sudan Republic"), (Outcome::Matched, Some("country:SS".to_string())));
+}
+
+#[test]
 fn alpha3_codes_match_only_exactly() {
     let matcher = builtin();
     let resolution = matcher.resolve(&Query::new("SYR")).expect("a valid query");

@@ -13,8 +13,8 @@ use super::index::{
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
-    align, align_with, covered_by, joinable_run, run_ids, word_similarity, AlignScratch, Alignment, Rule, WordFacts,
-    WordView, JOINED_SPANS, JOINED_SPAN_MAX,
+    align, align_with, covered_by, joinable_run, run_ids, word_similarity, AlignScratch, Alignment, NameKind, Rule,
+    WordFacts, WordView, JOINED_SPANS, JOINED_SPAN_MAX,
 };
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
@@ -299,11 +299,12 @@ impl Matcher {
         let strict_equal = left_name.strict_key() == right_name.strict_key();
         let (left, right) = (self.prepare(left_name), self.prepare(right_name));
         // Without a type, a name written as a person's says what the pair is.
-        let person = match kind {
-            Some(kind) => kind == EntityType::Person,
-            None => left.written_as_person() || right.written_as_person(),
+        let kind = match kind {
+            Some(kind) => NameKind::of(kind),
+            None if left.written_as_person() || right.written_as_person() => NameKind::Person,
+            None => NameKind::Other,
         };
-        let alignment = align(&left.views(&self.index), &right.views(&self.index), person);
+        let alignment = align(&left.views(&self.index), &right.views(&self.index), kind);
         let mut explanation = Explanation {
             query_key: left.analyzed.strict.clone(),
             query_words: left.folded.clone(),
@@ -312,7 +313,7 @@ impl Matcher {
         };
         let (score, method) = if strict_equal {
             (1.0, method_if_equal)
-        } else if !person && (is_acronym_of(&left, &right) || is_acronym_of(&right, &left)) {
+        } else if kind != NameKind::Person && (is_acronym_of(&left, &right) || is_acronym_of(&right, &left)) {
             // People's initials are not acronyms, as in the index: "GAN" is not GANOV,
             // Alexander Nikolaevich.
             (self.config.acronym_score.max(f64::from(alignment.score)), Method::Acronym)
@@ -434,7 +435,7 @@ impl Matcher {
             if name.exact_only() || !self.type_allowed(query, name) || only_its_consonants_meet(prepared, name) {
                 continue;
             }
-            let person = name.kind == EntityType::Person;
+            let kind = NameKind::of(name.kind);
             self.fill_name_views(name, &mut name_views);
             // Each name word's similarities to the query words, found once per word.
             rows.clear();
@@ -443,7 +444,7 @@ impl Matcher {
                 word_ids.iter().zip(&name_views).map(|(&word, view)| similarities.row(word, query_views, view)),
             );
             let alignment_score =
-                align_with(query_views, &name_views, person, |qi, ni| similarities.in_row(rows[ni], qi), &mut scratch);
+                align_with(query_views, &name_views, kind, |qi, ni| similarities.in_row(rows[ni], qi), &mut scratch);
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
@@ -881,8 +882,7 @@ impl Matcher {
             let name = &self.index.names[best.name as usize];
             let views = self.name_views(name);
             explanation.name_words = views.iter().map(|v| v.folded.to_string()).collect();
-            let person = name.kind == EntityType::Person;
-            explanation.pairs = align(&prepared.views(&self.index), &views, person).pairs;
+            explanation.pairs = align(&prepared.views(&self.index), &views, NameKind::of(name.kind)).pairs;
         }
         explanation
     }

@@ -9,6 +9,7 @@
 
 use super::edit;
 use super::words::{is_compound_given_prefix, is_registration_form, WordClass};
+use crate::aliases::EntityType;
 use crate::normalize::fold;
 
 /// One word as the scorer sees it.
@@ -542,11 +543,34 @@ fn meets_nearly(query: &WordView<'_>, similarity: Option<(f32, Rule)>) -> bool {
     })
 }
 
-/// Aligns query words to name words and scores the alignment; `person` turns on the
-/// rules for the structure of people's names.
-pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], person: bool) -> Alignment {
+/// What a name's entity is, as far as aligning its words cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// A person: the rules for the structure of people's names apply.
+    Person,
+    /// A place: a word more is another entity ("Kuwait City", "South Sudan Oil"), never a
+    /// part of the name left out.
+    Place,
+    /// Anything else.
+    Other,
+}
+
+impl NameKind {
+    /// The kind of a name of an entity of type `kind`.
+    pub fn of(kind: EntityType) -> NameKind {
+        match kind {
+            EntityType::Person => NameKind::Person,
+            EntityType::Location => NameKind::Place,
+            EntityType::Organization | EntityType::Vessel | EntityType::Other => NameKind::Other,
+        }
+    }
+}
+
+/// Aligns query words to name words and scores the alignment; `kind` turns on the rules
+/// for the structure of people's and places' names.
+pub fn align(query: &[WordView<'_>], name: &[WordView<'_>], kind: NameKind) -> Alignment {
     let mut scratch = AlignScratch::default();
-    let score = align_with(query, name, person, |qi, ni| word_similarity(&query[qi], &name[ni]), &mut scratch);
+    let score = align_with(query, name, kind, |qi, ni| word_similarity(&query[qi], &name[ni]), &mut scratch);
     Alignment { pairs: std::mem::take(&mut scratch.pairs), score }
 }
 
@@ -733,10 +757,11 @@ impl InitialLetters {
 pub fn align_with(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
-    person: bool,
+    kind: NameKind,
     mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
     scratch: &mut AlignScratch,
 ) -> f32 {
+    let person = kind == NameKind::Person;
     let AlignScratch { joins, initials, query_used, name_used, options, pairs } = scratch;
     reset(query_used, query.len());
     reset(name_used, name.len());
@@ -773,7 +798,8 @@ pub fn align_with(
     let paired = Paired { query: query_used, name: name_used };
     // Counted once: the Dice denominator and the corroboration factor both read it.
     let corroborating = pairs.iter().filter(|p| corroborates(p)).count();
-    let mut score = dice(query, name, pairs, &paired, corroborating > 0)
+    let forgives_unpaired = corroborating > 0 && kind != NameKind::Place;
+    let mut score = dice(query, name, pairs, &paired, forgives_unpaired)
         * number_agreement(query, name)
         * legal_form_agreement(query, name)
         * order_agreement(pairs)
@@ -991,15 +1017,15 @@ fn run_with_initials(
     None
 }
 
-/// `corroborated`: some pair [`corroborates`].
+/// `forgives_unpaired`: see [`total_weight`].
 fn dice(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
     pairs: &[WordPair],
     paired: &Paired<'_>,
-    corroborated: bool,
+    forgives_unpaired: bool,
 ) -> f32 {
-    let total = total_weight(query, name, paired, corroborated);
+    let total = total_weight(query, name, paired, forgives_unpaired);
     if total <= 0.0 {
         return 0.0;
     }
@@ -1044,16 +1070,18 @@ impl SideWeights {
 /// Both sides' weight; when every word of one side found a partner, the other side's
 /// unpaired words (a middle name, a patronymic, a city) count half: a name written in
 /// full is the same name as its short form more often than not. That holds only when a
-/// word of the short form is the long form's outright (`corroborated`): two words merely
-/// like two of five ("Kolya Kyrgyz" / "Gorgeous Bank of North Korea") are a coincidence.
-fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], paired: &Paired<'_>, corroborated: bool) -> f32 {
+/// word of the short form is the long form's outright: two words merely like two of five
+/// ("Kolya Kyrgyz" / "Gorgeous Bank of North Korea") are a coincidence; and never for a
+/// place, whose name with a word more names something else. `forgives_unpaired` says
+/// both hold.
+fn total_weight(query: &[WordView<'_>], name: &[WordView<'_>], paired: &Paired<'_>, forgives_unpaired: bool) -> f32 {
     let (query, name) = (SideWeights::of(query, paired.query), SideWeights::of(name, paired.name));
     // A side counts as fully paired when what it left unpaired is only particles, legal
     // forms or titles ("Port of Yalta" against "Yalta Sea Port"). A one-word name covered
     // by a longer one proves little (a surname, a brand): only a side with two or more
     // words of substance earns the discount.
     let discount = |left: f32, other: &SideWeights| {
-        if corroborated && other.substance_left <= 0.0 && other.substantial >= 2 {
+        if forgives_unpaired && other.substance_left <= 0.0 && other.substantial >= 2 {
             left * UNPAIRED_DISCOUNT
         } else {
             0.0
@@ -1403,7 +1431,7 @@ mod tests {
 
     fn score(a: &str, b: &str) -> f32 {
         let (a_words, b_words) = (words(a), words(b));
-        align(&views(&a_words), &views(&b_words), false).score
+        align(&views(&a_words), &views(&b_words), NameKind::Other).score
     }
 
     fn views(words: &(Vec<String>, Vec<String>)) -> Vec<WordView<'_>> {
@@ -1523,14 +1551,14 @@ mod tests {
         );
         // Two words joined are the better reading of a word that one of them starts.
         let (query, name) = (words("Moku Gold Mines"), words("Moku Goldmines"));
-        let joined = align(&views(&query), &views(&name), false);
+        let joined = align(&views(&query), &views(&name), NameKind::Other);
         assert!(joined.pairs.iter().any(|p| p.rule == Rule::Joined), "{:?}", joined.pairs);
     }
 
     #[test]
     fn a_name_written_syllable_by_syllable_meets_it_written_as_one_word() {
         let (query, name) = (words("Sang Won Gang Trading"), words("Sangwongang Trading"));
-        let alignment = align(&views(&query), &views(&name), false);
+        let alignment = align(&views(&query), &views(&name), NameKind::Other);
         assert!(alignment.pairs.iter().any(|p| p.rule == Rule::Joined && p.query_span == 3), "{:?}", alignment.pairs);
         assert!(alignment.score > 0.9, "{}", alignment.score);
         // Three long words are three words, not syllables.
@@ -1542,7 +1570,7 @@ mod tests {
     fn a_word_of_initials_pairs_with_the_words_it_abbreviates() {
         let (query, name) =
             (words("MSP Kala Naft Tehran"), words("Manufacturing, Support and Procurement Kala Naft Tehran"));
-        let alignment = align(&views(&query), &views(&name), false);
+        let alignment = align(&views(&query), &views(&name), NameKind::Other);
         assert!(
             alignment.pairs.iter().any(|p| p.rule == Rule::Initials && p.query_span == 1 && p.name_span == 4),
             "{:?}",
@@ -1556,7 +1584,7 @@ mod tests {
         // Initials out of order are other words; a person's names are not abbreviated.
         assert!(score("SMP Kala Naft Tehran", "Manufacturing Support Procurement Kala Naft Tehran") < 0.75);
         let (query, name) = (words("Ali Mohammed Kony"), words("AMK"));
-        assert!(align(&views(&query), &views(&name), true).pairs.iter().all(|p| p.rule != Rule::Initials));
+        assert!(align(&views(&query), &views(&name), NameKind::Person).pairs.iter().all(|p| p.rule != Rule::Initials));
     }
 
     #[test]
@@ -1603,7 +1631,7 @@ mod tests {
             let family = usize::from(crate::matcher::index::surname_words(text));
             views.iter_mut().take(family).for_each(|w| w.surname = true);
         }
-        align(&a_views, &b_views, true).score
+        align(&a_views, &b_views, NameKind::Person).score
     }
 
     #[test]
@@ -1666,10 +1694,10 @@ mod tests {
         let mut name_views = views(&name);
         query_views[0].surname = true;
         name_views[0].surname = true;
-        let titled = align(&query_views, &name_views, true).score;
+        let titled = align(&query_views, &name_views, NameKind::Person).score;
         name_views[0].folded = "bakri";
         name_views[0].class = WordClass::Content;
-        let family = align(&query_views, &name_views, true).score;
+        let family = align(&query_views, &name_views, NameKind::Person).score;
         assert!(titled > family + 0.1, "{titled} vs {family}");
     }
 
@@ -1737,10 +1765,21 @@ mod tests {
     }
 
     #[test]
+    fn a_word_more_is_forgiven_half_except_beside_a_place() {
+        let (query, name) = (words("Haldor Vesteros Dairy"), words("Haldor Vesteros"));
+        let other = align(&views(&query), &views(&name), NameKind::Other).score;
+        let place = align(&views(&query), &views(&name), NameKind::Place).score;
+        assert!(place < other - 0.05, "{place} vs {other}");
+        // Nothing unpaired: nothing to forgive, the same score.
+        let same = |kind| align(&views(&name), &views(&name), kind).score;
+        assert_eq!(same(NameKind::Place), same(NameKind::Other));
+    }
+
+    #[test]
     fn a_legal_form_costs_a_person_name() {
         let (query, name) = (words("George Ltd"), words("George"));
-        let company = align(&views(&query), &views(&name), false).score;
-        let person = align(&views(&query), &views(&name), true).score;
+        let company = align(&views(&query), &views(&name), NameKind::Other).score;
+        let person = align(&views(&query), &views(&name), NameKind::Person).score;
         assert!(person < company * 0.85, "{person} vs {company}");
     }
 
@@ -1777,7 +1816,7 @@ mod tests {
             align_with(
                 &short_views,
                 &long_views,
-                false,
+                NameKind::Other,
                 |qi, ni| word_similarity(&short_views[qi], &long_views[ni]),
                 scratch,
             )
