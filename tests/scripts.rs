@@ -1,6 +1,7 @@
 //! Matching across scripts on a small invented table: a name known only in a script
-//! without short vowels is still found by one romanized word, while an entity that also
-//! has a name written with vowels is found through that name.
+//! without short vowels is still found by one romanized word, while a one-word query
+//! meets an entity that has a name in the query's own script through that name, not
+//! through consonants shared with a name in another script.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,4 +43,16 @@ fn an_entity_with_a_name_written_with_vowels_is_found_through_it() {
     assert_eq!(answer(&matcher, "Norvegia"), expected, "a spelling of the name with vowels");
     assert_eq!(answer(&matcher, "נורווגיה"), expected, "the Hebrew name in its own script");
     assert_eq!(answer(&matcher, "Energy"), (Outcome::NoMatch, None), "only consonants meet the Hebrew name");
+}
+
+#[test]
+fn an_arabic_word_meets_an_entity_with_an_arabic_name_there_not_through_its_cyrillic_one() {
+    let matcher = matcher();
+    // طارق (Tariq) and Турк share the consonants t, r, k; the entity's Arabic name is
+    // تركلاند, which طارق is not.
+    assert_eq!(answer(&matcher, "طارق"), (Outcome::NoMatch, None));
+    let expected = (Outcome::Matched, Some("o:turkland".to_string()));
+    assert_eq!(answer(&matcher, "تركلاند"), expected);
+    // Latin and Cyrillic both write their vowels: Turk is Турк as written.
+    assert_eq!(answer(&matcher, "Turk"), expected);
 }

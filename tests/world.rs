@@ -74,10 +74,11 @@ fn a_countrys_name_with_a_word_more_is_something_else() {
 }
 
 /// Of the common given and family names, words, and company and place names in
-/// tests/data/world/not_in_the_table.txt (none of them a name of the built-in table),
-/// how many may resolve to something: each a short word folding onto a country's name in
-/// some language (Rose = Russie). 51 did before the guards for short names.
-const NOT_IN_THE_TABLE_MATCHED_AT_MOST: usize = 10;
+/// tests/data/world/not_in_the_table.txt (none of them a name of the built-in table; in
+/// Latin, Arabic, Cyrillic, Greek and Hebrew letters), how many may resolve to something:
+/// each a short word folding onto a country's name in some language (Rose = Russie,
+/// سعيد = سوئد). 55 did before the guards for short names.
+const NOT_IN_THE_TABLE_MATCHED_AT_MOST: usize = 12;
 
 #[test]
 fn names_the_table_does_not_hold_resolve_to_nothing() {
@@ -86,7 +87,7 @@ fn names_the_table_does_not_hold_resolve_to_nothing() {
     let names = std::fs::read_to_string(path).expect("the fixture is in the repository");
     let matched: Vec<String> =
         names.lines().filter(|name| answer(&matcher, name).0 != Outcome::NoMatch).map(str::to_string).collect();
-    assert!(names.lines().count() > 300);
+    assert!(names.lines().count() >= 340);
     assert!(matched.len() <= NOT_IN_THE_TABLE_MATCHED_AT_MOST, "{} matched: {matched:?}", matched.len());
 }
 

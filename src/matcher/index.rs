@@ -17,7 +17,7 @@ use super::score::{strip_article, IndexStamp, WordFacts, WordView};
 use super::words::{self, canonical_legal_forms, class_of_folded, rewritten_legal_forms_folded, WordClass};
 use super::AnalyzedName;
 use crate::aliases::{AliasTable, EntityType};
-use crate::normalize::{self, fold};
+use crate::normalize::{self, fold, Script};
 
 /// Marks a name that is the entity's primary name rather than one of its aliases.
 pub(crate) const PRIMARY: u32 = u32::MAX;
@@ -35,7 +35,8 @@ pub(crate) struct IndexedName {
     words: [u32; INLINE_WORDS],
     /// How many words, or [`LONG_NAME`].
     word_count: u8,
-    /// [`EXACT_ONLY`], [`ABJAD`] and [`VOWELLED_TWIN`], in one byte: the name's type below takes the other,
+    /// [`EXACT_ONLY`], [`ABJAD`] and the name's [`Script`] (from [`SCRIPT_SHIFT`]), in
+    /// one byte: the name's type below takes the other,
     /// so that a name stays 32 bytes, two to a cache line.
     flags: u8,
     /// The type of the entity the name belongs to, held with the name: scoring asks it of
@@ -50,9 +51,8 @@ pub(crate) struct IndexedName {
 const EXACT_ONLY: u8 = 1;
 /// [`IndexedName::flags`]: romanized from a script without short vowels.
 const ABJAD: u8 = 2;
-/// [`IndexedName::flags`]: an [`ABJAD`] name whose entity also has a fuzzy-matchable
-/// name written in a script with vowels.
-const VOWELLED_TWIN: u8 = 4;
+/// [`IndexedName::flags`]: the name's [`Script`], from this bit on.
+const SCRIPT_SHIFT: u8 = 2;
 
 impl IndexedName {
     /// Only an exact spelling finds the name: it takes no part in fuzzy matching.
@@ -65,10 +65,9 @@ impl IndexedName {
         self.flags & ABJAD != 0
     }
 
-    /// Romanized from a script without short vowels, and its entity has a name written
-    /// with its vowels that a query written with vowels can meet instead.
-    pub(crate) fn abjad_with_vowelled_twin(&self) -> bool {
-        self.flags & VOWELLED_TWIN != 0
+    /// The script the name is written in.
+    pub(crate) fn script(&self) -> Script {
+        Script::ALL.get(usize::from(self.flags >> SCRIPT_SHIFT)).copied().unwrap_or(Script::Other)
     }
 }
 
@@ -111,6 +110,7 @@ struct PreparedName {
     romanized: Option<Box<str>>,
     exact_only: bool,
     abjad: bool,
+    script: Script,
     kind: EntityType,
     surname_words: u8,
 }
@@ -143,6 +143,7 @@ impl PreparedName {
             romanized,
             exact_only,
             abjad: analyzed.abjad,
+            script: normalize::script_of(&analyzed.strict),
             kind,
             surname_words,
         }
@@ -160,11 +161,12 @@ impl PreparedName {
             romanized,
             exact_only,
             abjad,
+            script,
             kind,
             surname_words,
         } = self;
         let keys = NameKeys { strict, loose, acronyms, romanized, exact_only };
-        (keys, NameWords { entity, alias, folded, exact_only, abjad, kind, surname_words })
+        (keys, NameWords { entity, alias, folded, exact_only, abjad, script, kind, surname_words })
     }
 }
 
@@ -184,6 +186,7 @@ struct NameWords {
     folded: Vec<String>,
     exact_only: bool,
     abjad: bool,
+    script: Script,
     kind: EntityType,
     surname_words: u8,
 }
@@ -237,6 +240,8 @@ pub(crate) struct Index {
     /// resident at a million names than this.
     romanized: HashMap<u32, Box<str>>,
     pub(crate) words: Vec<VocabWord>,
+    /// Each entity's scripts ([`Script::bit`]) among its names that fuzzy matching reads.
+    entity_scripts: Vec<u8>,
     /// The word ids of names longer than [`INLINE_WORDS`], one after another.
     long_words: Vec<u32>,
     word_ids: HashMap<Box<str>, u32>,
@@ -371,7 +376,7 @@ impl Index {
             .map(PreparedName::into_parts)
             .unzip();
         index.add_names(prepared);
-        index.mark_vowelled_twins();
+        index.gather_entity_scripts();
         index.finish_deletes();
         index.finish_weights();
         index.finish_facts();
@@ -429,23 +434,25 @@ impl Index {
             }
         }
         let (words, word_count) = self.place_words(&word_ids);
-        let flags = if name.exact_only { EXACT_ONLY } else { 0 } | if name.abjad { ABJAD } else { 0 };
+        let flags = if name.exact_only { EXACT_ONLY } else { 0 }
+            | if name.abjad { ABJAD } else { 0 }
+            | (name.script as u8) << SCRIPT_SHIFT;
         let (entity, alias, kind, surname_words) = (name.entity, name.alias, name.kind, name.surname_words);
         self.names.push(IndexedName { entity, alias, words, word_count, flags, kind, surname_words });
     }
 
-    /// Marks [`VOWELLED_TWIN`] on the abjad names of each entity that also has a
-    /// fuzzy-matchable name in a script that writes vowels. An entity's names sit beside
-    /// each other, in runs.
-    fn mark_vowelled_twins(&mut self) {
-        for run in self.names.chunk_by_mut(|a, b| a.entity == b.entity) {
-            let vowelled = run.iter().any(|name| !name.abjad() && !name.exact_only());
-            if vowelled {
-                for name in run.iter_mut().filter(|name| name.abjad()) {
-                    name.flags |= VOWELLED_TWIN;
-                }
-            }
+    /// Fills `entity_scripts` from the names' scripts.
+    fn gather_entity_scripts(&mut self) {
+        let entities = self.names.last().map_or(0, |name| name.entity as usize + 1);
+        self.entity_scripts = vec![0; entities];
+        for name in self.names.iter().filter(|name| !name.exact_only()) {
+            self.entity_scripts[name.entity as usize] |= name.script().bit();
         }
+    }
+
+    /// Whether the entity has a name in `script` that fuzzy matching reads.
+    pub(crate) fn entity_has_script(&self, entity: u32, script: Script) -> bool {
+        self.entity_scripts.get(entity as usize).is_some_and(|scripts| scripts & script.bit() != 0)
     }
 
     /// A name's word ids in place when they fit, else in `long_words`.

@@ -20,7 +20,7 @@ use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
 use super::Matcher;
 use crate::aliases::EntityType;
-use crate::normalize::{self, fold};
+use crate::normalize::{self, fold, Script};
 
 /// Candidates scoring at least this may be lifted when their entity covers the query.
 const COVERED_FLOOR: f64 = 0.6;
@@ -83,6 +83,8 @@ struct PreparedQuery {
     surname_words: usize,
     /// See `AnalyzedName::cased_as_words`: never read as an acronym.
     cased_as_words: bool,
+    /// The script the query is written in.
+    script: Script,
 }
 
 /// What a query's stages read of one of its words besides its spelling, in one list:
@@ -366,7 +368,8 @@ impl Matcher {
         let (folded, folded_alone) = take_folded_with_legal_forms(&mut analyzed, rewritten.as_deref(), latin_alone);
         let words = folded.iter().map(|word| self.prepare_word(word)).collect();
         let surname_words = usize::from(surname_words);
-        PreparedQuery { analyzed, rewritten, folded, folded_alone, words, surname_words, cased_as_words }
+        let script = normalize::script_of(&analyzed.strict);
+        PreparedQuery { analyzed, rewritten, folded, folded_alone, words, surname_words, cased_as_words, script }
     }
 
     /// What the stages read of the query word `folded`. A word of the table comes with
@@ -432,7 +435,10 @@ impl Matcher {
             (Vec::with_capacity(NAME_WORDS_RESERVED), Vec::with_capacity(NAME_WORDS_RESERVED));
         for id in candidates {
             let name = &self.index.names[id as usize];
-            if name.exact_only() || !self.type_allowed(query, name) || only_its_consonants_meet(prepared, name) {
+            if name.exact_only()
+                || !self.type_allowed(query, name)
+                || only_its_consonants_meet(&self.index, prepared, name)
+            {
                 continue;
             }
             let kind = NameKind::of(name.kind);
@@ -1147,15 +1153,15 @@ fn keep_best(best: &mut HashMap<u32, Scored>, scored: Scored) {
     }
 }
 
-/// Whether a query written with its vowels could meet `name` only through the consonants
-/// of one word: the name is romanized from a script without short vowels and its entity
-/// has a name written with vowels, which such a query meets if it is that entity, and
-/// the query has one word of substance. One word's consonants match thousands of names
-/// in a script without short vowels: "Walker" is בולגריה (Bulgaria), "Ross" روس
-/// (Russia) and "Energy" נורווגיה (Norway).
-fn only_its_consonants_meet(query: &PreparedQuery, name: &IndexedName) -> bool {
-    name.abjad_with_vowelled_twin()
-        && !query.analyzed.abjad
+/// Whether a query of one word of substance could meet `name` only through consonants
+/// across scripts (one of the two is written without short vowels) while the name's
+/// entity has a name in the query's own script, which the query meets if it is that
+/// entity. One word's consonants match thousands of names across scripts: "Walker" is
+/// בולגריה (Bulgaria), "Ross" روس (Russia), طارق (Tariq) Турк (Turkey).
+fn only_its_consonants_meet(index: &Index, query: &PreparedQuery, name: &IndexedName) -> bool {
+    (query.analyzed.abjad || name.abjad())
+        && name.script() != query.script
+        && index.entity_has_script(name.entity, query.script)
         && query.words.iter().filter(|word| word.class == WordClass::Content).count() < 2
 }
 

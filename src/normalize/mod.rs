@@ -107,6 +107,60 @@ pub fn is_fuzzy_script(strict: &str) -> bool {
     })
 }
 
+/// The script a name is written in, as far as matching across scripts cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// Latin letters, with or without diacritics.
+    Latin,
+    /// Russian, Ukrainian, Serbian, Mongolian...
+    Cyrillic,
+    /// Greek.
+    Greek,
+    /// Hebrew, written without short vowels.
+    Hebrew,
+    /// Arabic, Persian, Urdu, Pashto..., written without short vowels.
+    Arabic,
+    /// Any other (Han, Hangul, Thai, Devanagari...), or no letter at all.
+    Other,
+}
+
+impl Script {
+    /// Every script, in the order of their values.
+    pub const ALL: [Script; 6] =
+        [Script::Latin, Script::Cyrillic, Script::Greek, Script::Hebrew, Script::Arabic, Script::Other];
+
+    /// One bit for each script, for sets of scripts held in a byte.
+    pub fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The script most letters of a strict key are written in: a look-alike letter of
+/// another script ("ІSIS" with a Cyrillic І) does not change it. Ties go to the script
+/// listed first in [`Script`].
+pub fn script_of(strict: &str) -> Script {
+    let mut letters = [0usize; Script::ALL.len()];
+    for letter in strict.chars().filter(|c| c.is_alphabetic()) {
+        letters[letter_script(letter) as usize] += 1;
+    }
+    let most = letters.iter().copied().max().unwrap_or(0);
+    match letters.iter().position(|&count| count == most) {
+        Some(script) if most > 0 => Script::ALL[script],
+        _ => Script::Other,
+    }
+}
+
+fn letter_script(letter: char) -> Script {
+    match letter as u32 {
+        0..0x0250 | 0x1E00..=0x1EFF => Script::Latin,
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x0400..=0x052F => Script::Cyrillic,
+        0x0590..=0x05FF => Script::Hebrew,
+        _ if arabic::is_arabic(letter) => Script::Arabic,
+        _ => Script::Other,
+    }
+}
+
 /// The Arabic article and its assimilated forms as separate words (al-Nusra, ash-Sham).
 pub fn is_article(word: &str) -> bool {
     // The u- forms are how Urdu and Pashto names write it: Zia-ur-Rahman, Nizam-ud-Din.
@@ -147,6 +201,18 @@ mod tests {
         assert_eq!(loose_key("Nusra Front, al-"), loose_key("al-Nusra Front"));
         assert_eq!(loose_key("Aknaf Bayt al-Maqdis"), loose_key("Aknaf Beit al-Makdis"));
         assert_ne!(loose_key("Aknaf Bayt al-Maqdis"), loose_key("Aktaf Bait al-Maqdis"));
+    }
+
+    #[test]
+    fn a_name_is_in_the_script_of_most_of_its_letters() {
+        assert_eq!(script_of("walker"), Script::Latin);
+        assert_eq!(script_of("ісіс"), Script::Cyrillic);
+        assert_eq!(script_of("іsis"), Script::Latin, "one look-alike letter");
+        assert_eq!(script_of("בולגריה"), Script::Hebrew);
+        assert_eq!(script_of("پاراگوئے"), Script::Arabic);
+        assert_eq!(script_of("ελλάδα"), Script::Greek);
+        assert_eq!(script_of("叙利亚"), Script::Other);
+        assert_eq!(script_of("1990"), Script::Other);
     }
 
     #[test]
