@@ -39,6 +39,19 @@ impl PlainField {
         text.extend_from_slice(rest);
         Cow::Owned(text)
     }
+
+    /// [`PlainField::text`] as a string, given the whole chunk's bytes as one (`None`
+    /// only if the field does not begin and end at a character's boundary, which the
+    /// bytes that delimit fields do not allow). A chunk is checked for UTF-8 once: each
+    /// of its fields is then valid too, since fields are cut at ASCII bytes.
+    pub fn str_in<'b>(&self, chunk: &'b str) -> Option<Cow<'b, str>> {
+        let raw = chunk.get(self.start..self.end)?;
+        if self.quoted && raw.contains('"') {
+            // Quotes come in pairs inside a field that was read as plain.
+            return Some(Cow::Owned(raw.replace("\"\"", "\"")));
+        }
+        Some(Cow::Borrowed(raw))
+    }
 }
 
 /// One plain record.

@@ -15,6 +15,7 @@
 //! keys in order, then the added ones. Only a failing reader or writer, or a header
 //! without the name column, stops the run.
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 
 use rayon::prelude::*;
@@ -22,7 +23,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::chunks::{chunk_reader, OversizedRecord, Piece, RecordChunk, RecordChunks, MAX_RECORD_BYTES};
-use super::plain::PlainRecords;
+use super::plain::{PlainField, PlainRecords};
 use super::{Dedupe, DedupeError, Label, MatchKind, NameTally, NameVerdict};
 
 /// The columns added to every CSV/TSV record, in order.
@@ -249,10 +250,10 @@ fn parse_names<R: Read>(
             }
         };
         if let Some(index) = index.filter(|_| plain.read(&chunk, delimiter(format))) {
+            let text = std::str::from_utf8(&chunk.bytes).ok();
             for record in &plain.records {
                 let fields = &plain.fields[record.fields.clone()];
-                let text = fields.get(index).map(|field| field.text(&chunk.bytes));
-                push_name(field_name(text.as_deref(), fields.len(), column).ok());
+                push_name(plain_name(fields, &chunk.bytes, text, index, column).ok().as_deref());
             }
             continue;
         }
@@ -380,6 +381,27 @@ fn column_index(header: &csv::ByteRecord, column: &str) -> Result<usize, DedupeE
 /// The record's name, or why it has none.
 fn csv_name<'r>(record: &'r csv::ByteRecord, index: usize, column: &str) -> Result<&'r str, String> {
     field_name(record.get(index), record.len(), column)
+}
+
+/// The name of a plain record of `fields` in the chunk `bytes` (`text`: the same bytes
+/// as a string, when they are UTF-8), as [`csv_name`] reads it from the `csv` reader's.
+fn plain_name<'b>(
+    fields: &[PlainField],
+    bytes: &'b [u8],
+    text: Option<&'b str>,
+    index: usize,
+    column: &str,
+) -> Result<Cow<'b, str>, String> {
+    let Some(field) = fields.get(index) else {
+        return field_name(None, fields.len(), column).map(Cow::Borrowed);
+    };
+    if let Some(name) = text.and_then(|text| field.str_in(text)) {
+        return Ok(name);
+    }
+    match field.text(bytes) {
+        Cow::Borrowed(raw) => field_name(Some(raw), fields.len(), column).map(Cow::Borrowed),
+        Cow::Owned(raw) => field_name(Some(&raw), fields.len(), column).map(|name| Cow::Owned(name.to_string())),
+    }
 }
 
 /// The name in `field`, a record's field at the name's position (`None`: the record,
@@ -629,6 +651,7 @@ impl ParsedChunk {
         delimiter: u8,
     ) -> ParsedChunk {
         let bytes = chunk.bytes.as_slice();
+        let text = std::str::from_utf8(bytes).ok();
         let mut parsed = ParsedChunk {
             fields: Vec::with_capacity(bytes.len()),
             names: String::new(),
@@ -648,10 +671,9 @@ impl ParsedChunk {
             }
             // Missing fields are written empty, each after a delimiter.
             parsed.fields.resize(parsed.fields.len() + columns.saturating_sub(fields.len()), delimiter);
-            let text = fields.get(index).map(|field| field.text(bytes));
-            let name = field_name(text.as_deref(), fields.len(), column).map(|name| {
+            let name = plain_name(fields, bytes, text, index, column).map(|name| {
                 let start = parsed.names.len();
-                parsed.names.push_str(name);
+                parsed.names.push_str(&name);
                 start..parsed.names.len()
             });
             parsed.records.push(ParsedRecord { fields_end: parsed.fields.len(), name, line_in_chunk: Some(line) });
@@ -1180,8 +1202,12 @@ mod tests {
                         .iter()
                         .map(|record| {
                             let fields = &plain_pass_1.fields[record.fields.clone()];
-                            let text = fields.get(index).map(|field| field.text(&chunk.bytes));
-                            field_name(text.as_deref(), fields.len(), "name").map(str::to_string)
+                            let text = std::str::from_utf8(&chunk.bytes).ok();
+                            let name = plain_name(fields, &chunk.bytes, text, index, "name").map(String::from);
+                            // Read from the bytes alone (a chunk that is not UTF-8), alike.
+                            let by_bytes = plain_name(fields, &chunk.bytes, None, index, "name").map(String::from);
+                            assert_eq!(name, by_bytes);
+                            name
                         })
                         .collect();
                     let expected: Vec<Result<String, String>> =
