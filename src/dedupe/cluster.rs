@@ -89,11 +89,12 @@ impl Graph {
 
 /// Clusters `nodes`, whose spellings are `texts`, with the curated `equivalences` of the
 /// known table (so that the same words are equal here as in resolve). `analyses` holds
-/// each node's representative analysed (`None`: it is analysed here).
+/// each node's representative analysed (`None`, or missing: it is analysed here); the
+/// neighbour search consumes them.
 pub fn cluster_nodes(
     nodes: &[Node],
     texts: &[Box<str>],
-    analyses: &[Option<AnalyzedName>],
+    analyses: Vec<Option<AnalyzedName>>,
     equivalences: &[Equivalence],
     config: &DedupeConfig,
     progress: &dyn Progress,
@@ -102,7 +103,7 @@ pub fn cluster_nodes(
         return Clustering::default();
     }
     progress.start("indexing unknown names", nodes.len() as u64);
-    let matcher = node_matcher(nodes, texts, analyses, equivalences);
+    let matcher = node_matcher(nodes, texts, &analyses, equivalences);
     progress.start("scoring neighbours", nodes.len() as u64);
     let graph = neighbour_graph(&matcher, nodes, texts, analyses, config, progress);
     progress.start("clustering", nodes.len() as u64);
@@ -145,7 +146,7 @@ fn neighbour_graph(
     matcher: &Matcher,
     nodes: &[Node],
     texts: &[Box<str>],
-    analyses: &[Option<AnalyzedName>],
+    mut analyses: Vec<Option<AnalyzedName>>,
     config: &DedupeConfig,
     progress: &dyn Progress,
 ) -> Graph {
@@ -153,17 +154,21 @@ fn neighbour_graph(
     // The representatives share most of their words: each word's look-alikes are found
     // once, not once per name holding it.
     let lookalikes = matcher.word_lookalikes(analyses.par_iter().flatten());
+    analyses.resize_with(nodes.len(), || None);
+    // Each analysis goes to its search, which consumes it: copying it there and freeing
+    // it after the clustering cost about 1% of a 10 M run.
     let found: Vec<(Vec<(u32, f64)>, bool)> = nodes
         .par_iter()
+        .zip(analyses)
         .enumerate()
         .with_min_len(64)
         .with_max_len(NAMES_PER_JOB)
-        .map(|(index, node)| {
+        .map(|(index, (node, analyzed))| {
             let text = &texts[node.representative as usize];
             // Entity `n` of the node matcher is node `n`.
-            let similar: Vec<(u32, f64)> = match analyses.get(index) {
-                Some(Some(analyzed)) => matcher.similar_entities_with_lookalikes(text, analyzed, limit, &lookalikes),
-                _ => matcher
+            let similar: Vec<(u32, f64)> = match analyzed {
+                Some(analyzed) => matcher.similar_entities_with_lookalikes(text, analyzed, limit, &lookalikes),
+                None => matcher
                     .similar(text, limit)
                     .unwrap_or_default()
                     .iter()

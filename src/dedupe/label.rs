@@ -173,7 +173,7 @@ pub fn dedupe(matcher: &Matcher, tally: NameTally, config: &DedupeConfig, progre
     // sequential steps (building the index, linking clusters) leave idle.
     let texts = &result.texts;
     let (clustering, ids) = rayon::join(
-        || cluster_nodes(&result.nodes, texts, &representatives, matcher.table().equivalences(), config, progress),
+        || cluster_nodes(&result.nodes, texts, representatives, matcher.table().equivalences(), config, progress),
         || {
             drop(analyses);
             drop(lookalikes);

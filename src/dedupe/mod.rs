@@ -21,6 +21,7 @@
 mod chunks;
 pub mod cluster;
 mod label;
+mod plain;
 pub mod records;
 pub mod suggest;
 

@@ -15,6 +15,7 @@
 //! keys in order, then the added ones. Only a failing reader or writer, or a header
 //! without the name column, stops the run.
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 
 use rayon::prelude::*;
@@ -22,6 +23,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::chunks::{chunk_reader, OversizedRecord, Piece, RecordChunk, RecordChunks, MAX_RECORD_BYTES};
+use super::plain::{PlainField, PlainRecords};
 use super::{Dedupe, DedupeError, Label, MatchKind, NameTally, NameVerdict};
 
 /// The columns added to every CSV/TSV record, in order.
@@ -234,8 +236,9 @@ fn parse_names<R: Read>(
     push_name: &mut dyn FnMut(Option<&str>),
 ) -> Result<(), DedupeError> {
     let mut chunks = RecordChunks::new(input, delimiter(format));
-    let mut index = None;
+    let mut index: Option<usize> = None;
     let mut record = csv::ByteRecord::new();
+    let mut plain = PlainRecords::default();
     while let Some(piece) = chunks.next_piece()? {
         let chunk = match piece {
             Piece::Records(chunk) => chunk,
@@ -246,6 +249,14 @@ fn parse_names<R: Read>(
                 continue;
             }
         };
+        if let Some(index) = index.filter(|_| plain.read(&chunk, delimiter(format))) {
+            let text = std::str::from_utf8(&chunk.bytes).ok();
+            for record in &plain.records {
+                let fields = &plain.fields[record.fields.clone()];
+                push_name(plain_name(fields, &chunk.bytes, text, index, column).ok().as_deref());
+            }
+            continue;
+        }
         let mut reader = chunk_reader(csv_builder(format), &chunk);
         if chunk.holds_header() {
             index = Some(column_index(reader.byte_headers()?, column)?);
@@ -369,9 +380,34 @@ fn column_index(header: &csv::ByteRecord, column: &str) -> Result<usize, DedupeE
 
 /// The record's name, or why it has none.
 fn csv_name<'r>(record: &'r csv::ByteRecord, index: usize, column: &str) -> Result<&'r str, String> {
-    let field = record
-        .get(index)
-        .ok_or_else(|| format!("missing column `{column}`: the record has {} field(s)", record.len()))?;
+    field_name(record.get(index), record.len(), column)
+}
+
+/// The name of a plain record of `fields` in the chunk `bytes` (`text`: the same bytes
+/// as a string, when they are UTF-8), as [`csv_name`] reads it from the `csv` reader's.
+fn plain_name<'b>(
+    fields: &[PlainField],
+    bytes: &'b [u8],
+    text: Option<&'b str>,
+    index: usize,
+    column: &str,
+) -> Result<Cow<'b, str>, String> {
+    let Some(field) = fields.get(index) else {
+        return field_name(None, fields.len(), column).map(Cow::Borrowed);
+    };
+    if let Some(name) = text.and_then(|text| field.str_in(text)) {
+        return Ok(name);
+    }
+    match field.text(bytes) {
+        Cow::Borrowed(raw) => field_name(Some(raw), fields.len(), column).map(Cow::Borrowed),
+        Cow::Owned(raw) => field_name(Some(&raw), fields.len(), column).map(|name| Cow::Owned(name.to_string())),
+    }
+}
+
+/// The name in `field`, a record's field at the name's position (`None`: the record,
+/// of `fields` fields, has none there), or why it has none.
+fn field_name<'f>(field: Option<&'f [u8]>, fields: usize, column: &str) -> Result<&'f str, String> {
+    let field = field.ok_or_else(|| format!("missing column `{column}`: the record has {fields} field(s)"))?;
     std::str::from_utf8(field).map_err(|e| format!("invalid UTF-8 in column `{column}`: {e}"))
 }
 
@@ -565,6 +601,22 @@ impl ParsedChunk {
         column: &str,
         delimiter: u8,
     ) -> Result<ParsedChunk, csv::Error> {
+        let mut plain = PlainRecords::default();
+        if plain.read(chunk, delimiter) {
+            return Ok(ParsedChunk::of_plain(chunk, &plain, columns, index, column, delimiter));
+        }
+        ParsedChunk::of_csv(chunk, format, columns, index, column, delimiter)
+    }
+
+    /// [`ParsedChunk::parse`] by the `csv` reader, for any chunk.
+    fn of_csv(
+        chunk: &RecordChunk,
+        format: Format,
+        columns: usize,
+        index: usize,
+        column: &str,
+        delimiter: u8,
+    ) -> Result<ParsedChunk, csv::Error> {
         let mut reader = chunk_reader(csv_builder(format), chunk);
         let mut record = csv::ByteRecord::new();
         let mut parsed =
@@ -585,6 +637,48 @@ impl ParsedChunk {
             parsed.records.push(ParsedRecord { fields_end: parsed.fields.len(), name, line_in_chunk });
         }
         Ok(parsed)
+    }
+
+    /// [`ParsedChunk::parse`] of a chunk read as plain records: the same fields, names
+    /// and lines. A record without a quoted field is its fields as they are written out
+    /// (none needs quotes, since none holds a delimiter, a quote or a line break).
+    fn of_plain(
+        chunk: &RecordChunk,
+        plain: &PlainRecords,
+        columns: usize,
+        index: usize,
+        column: &str,
+        delimiter: u8,
+    ) -> ParsedChunk {
+        let bytes = chunk.bytes.as_slice();
+        let text = std::str::from_utf8(bytes).ok();
+        let mut parsed = ParsedChunk {
+            fields: Vec::with_capacity(bytes.len()),
+            names: String::new(),
+            records: Vec::with_capacity(plain.records.len()),
+        };
+        for (line, record) in (1..).zip(&plain.records) {
+            let fields = &plain.fields[record.fields.clone()];
+            if record.quoted {
+                for (position, field) in fields.iter().enumerate() {
+                    if position > 0 {
+                        parsed.fields.push(delimiter);
+                    }
+                    push_csv_field(&mut parsed.fields, &field.text(bytes), delimiter);
+                }
+            } else {
+                parsed.fields.extend_from_slice(&bytes[record.bytes.clone()]);
+            }
+            // Missing fields are written empty, each after a delimiter.
+            parsed.fields.resize(parsed.fields.len() + columns.saturating_sub(fields.len()), delimiter);
+            let name = plain_name(fields, bytes, text, index, column).map(|name| {
+                let start = parsed.names.len();
+                parsed.names.push_str(&name);
+                start..parsed.names.len()
+            });
+            parsed.records.push(ParsedRecord { fields_end: parsed.fields.len(), name, line_in_chunk: Some(line) });
+        }
+        parsed
     }
 
     /// A record's name, or why it has none.
@@ -1012,6 +1106,120 @@ mod tests {
             written.push(b'\n');
             assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected), "{format:?}");
         }
+    }
+
+    /// Records of made-up fields, some plain and some not: every way a field can be
+    /// written (quoted or not, with delimiters, quotes, line breaks, `\r`, invalid UTF-8),
+    /// records of too few and too many fields, blank lines, a last line without its end.
+    fn made_up_chunks(delimiter: u8) -> Vec<Vec<u8>> {
+        let d = delimiter as char;
+        let fields: Vec<String> = [
+            "plain",
+            "",
+            "Ünïcode",
+            "\"quoted\"",
+            "\"with a\"\" quote\"",
+            "\"\"",
+            "\"\"\"\"",
+            "in\"side",
+            "\"closed\"then",
+            "\"open",
+            "\"line\nbreak\"",
+            "cr\r",
+            "\"cr\rquoted\"",
+            " spaced ",
+        ]
+        .iter()
+        .map(|f| f.to_string())
+        .chain([format!("\"a{d}b\""), format!("\"{d}\""), "x\u{fffd}y".to_string()])
+        .collect();
+        let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut chunks = Vec::new();
+        for round in 0..3000 {
+            let mut chunk = Vec::new();
+            let records = 1 + next(6);
+            // Mostly the fields a plain chunk can hold, so that many chunks are plain.
+            let kinds = if round % 3 == 0 { fields.len() } else { 6 };
+            for record in 0..records {
+                let count = 1 + next(5);
+                for position in 0..count {
+                    if position > 0 {
+                        chunk.push(delimiter);
+                    }
+                    if next(40) == 0 {
+                        chunk.extend_from_slice(b"bad \xff byte");
+                    } else {
+                        chunk.extend_from_slice(fields[next(kinds)].as_bytes());
+                    }
+                }
+                if next(30) == 0 {
+                    chunk.push(b'\n');
+                }
+                if record + 1 < records || next(2) == 0 {
+                    chunk.push(b'\n');
+                }
+            }
+            chunks.push(chunk);
+        }
+        chunks
+    }
+
+    /// The plain reading of a chunk parses it as the `csv` reader does, whenever it reads it.
+    #[test]
+    fn plain_records_are_parsed_as_the_csv_reader_parses_them() {
+        for format in [Format::Csv, Format::Tsv] {
+            let delimiter = delimiter(format);
+            let (mut plain_chunks, mut plain_pass_1) = (0, PlainRecords::default());
+            for bytes in made_up_chunks(delimiter) {
+                let chunk = RecordChunk { bytes, records_before: 1, lines_before: 7, ..RecordChunk::default() };
+                for (columns, index) in [(3, 1), (1, 0), (5, 4)] {
+                    let by_csv = ParsedChunk::of_csv(&chunk, format, columns, index, "name", delimiter);
+                    let mut plain = PlainRecords::default();
+                    if !plain.read(&chunk, delimiter) {
+                        continue;
+                    }
+                    plain_chunks += 1;
+                    let by_plain = ParsedChunk::of_plain(&chunk, &plain, columns, index, "name", delimiter);
+                    let by_csv = by_csv.expect("a chunk read as plain is one the csv reader reads");
+                    let shown = String::from_utf8_lossy(&chunk.bytes);
+                    assert_eq!(by_plain.fields, by_csv.fields, "{format:?} {columns} {index}: {shown:?}");
+                    assert_eq!(by_plain.records.len(), by_csv.records.len(), "{shown:?}");
+                    for (a, b) in by_plain.records.iter().zip(&by_csv.records) {
+                        assert_eq!(a.fields_end, b.fields_end, "{shown:?}");
+                        assert_eq!(by_plain.name(a), by_csv.name(b), "{shown:?}");
+                        assert_eq!(a.line_in_chunk, b.line_in_chunk, "{shown:?}");
+                    }
+                    // Pass 1 reads the names alike, with lists kept from chunk to chunk.
+                    assert!(plain_pass_1.read(&chunk, delimiter));
+                    let names: Vec<Result<String, String>> = plain_pass_1
+                        .records
+                        .iter()
+                        .map(|record| {
+                            let fields = &plain_pass_1.fields[record.fields.clone()];
+                            let text = std::str::from_utf8(&chunk.bytes).ok();
+                            let name = plain_name(fields, &chunk.bytes, text, index, "name").map(String::from);
+                            // Read from the bytes alone (a chunk that is not UTF-8), alike.
+                            let by_bytes = plain_name(fields, &chunk.bytes, None, index, "name").map(String::from);
+                            assert_eq!(name, by_bytes);
+                            name
+                        })
+                        .collect();
+                    let expected: Vec<Result<String, String>> =
+                        by_csv.records.iter().map(|r| by_csv.name(r).map(str::to_string)).collect();
+                    assert_eq!(names, expected, "{shown:?}");
+                }
+            }
+            assert!(plain_chunks > 2000, "{format:?}: only {plain_chunks} chunks read as plain");
+        }
+        // Never the first chunk, whose header a reader skips (after a byte-order mark).
+        let first = RecordChunk { bytes: b"id,name\n1,a\n".to_vec(), ..RecordChunk::default() };
+        assert!(!PlainRecords::default().read(&first, b','));
     }
 
     #[test]

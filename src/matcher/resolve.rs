@@ -244,15 +244,17 @@ impl Matcher {
     /// [`Matcher::similar_with_lookalikes`] as (entity index in the table, candidate
     /// score) pairs: the same entities in the same order with the same scores, without
     /// making each candidate's strings, for a batch job that reads only those (dedupe's
-    /// neighbour search made 11 candidates per name and read two fields of each).
+    /// neighbour search made 11 candidates per name and read two fields of each). It
+    /// takes the analysis, which the search consumes: a batch job done with it saves a
+    /// copy per name.
     pub fn similar_entities_with_lookalikes(
         &self,
         name: &str,
-        analyzed: &AnalyzedName,
+        analyzed: AnalyzedName,
         limit: usize,
         lookalikes: &WordLookalikes,
     ) -> Vec<(u32, f64)> {
-        let scored = self.similar_ranked(name, analyzed.clone(), Some(lookalikes), limit);
+        let scored = self.similar_ranked(name, analyzed, Some(lookalikes), limit);
         scored.iter().map(|s| (s.entity, candidate_score(s.score))).collect()
     }
 
