@@ -712,6 +712,10 @@ struct InitialLetters {
 impl InitialLetters {
     /// `fold::initial_stands_for(initial, folded)`.
     fn stand_for(&mut self, initial: u8, folded: &str) -> bool {
+        // Most words answer by their first letter, cheaper than building the key.
+        if let Some(answer) = fold::initial_stands_for_by_first_letter(initial, folded) {
+            return answer;
+        }
         self.key.clear();
         self.key.push(char::from(initial));
         self.key.push_str(folded);
