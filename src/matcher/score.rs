@@ -738,9 +738,25 @@ pub fn align_with(
     query: &[WordView<'_>],
     name: &[WordView<'_>],
     person: bool,
-    mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
+    pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
     scratch: &mut AlignScratch,
 ) -> f32 {
+    align_unless_below(query, name, person, pair_similarity, scratch, f32::NEG_INFINITY).unwrap_or_default()
+}
+
+/// [`align_with`]'s score, or `None` when it is surely below `below`: once the words are
+/// paired, the Dice coefficient bounds the score (every factor after it is at most 1,
+/// and the lift for a person's structure raises a score monotonically), so the factors
+/// (about a quarter of aligning a name, callgrind) are left uncomputed for a name that
+/// cannot reach `below`.
+pub fn align_unless_below(
+    query: &[WordView<'_>],
+    name: &[WordView<'_>],
+    person: bool,
+    mut pair_similarity: impl FnMut(usize, usize) -> Option<(f32, Rule)>,
+    scratch: &mut AlignScratch,
+    below: f32,
+) -> Option<f32> {
     let AlignScratch { joins, initials, query_used, name_used, options, pairs } = scratch;
     reset(query_used, query.len());
     reset(name_used, name.len());
@@ -777,7 +793,12 @@ pub fn align_with(
     let paired = Paired { query: query_used, name: name_used };
     // Counted once: the Dice denominator and the corroboration factor both read it.
     let corroborating = pairs.iter().filter(|p| corroborates(p)).count();
-    let mut score = dice(query, name, pairs, &paired, corroborating > 0)
+    let share = dice(query, name, pairs, &paired, corroborating > 0);
+    let ceiling = if person { share.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * share) } else { share };
+    if ceiling < below {
+        return None;
+    }
+    let mut score = share
         * number_agreement(query, name)
         * legal_form_agreement(query, name)
         * order_agreement(pairs)
@@ -790,7 +811,7 @@ pub fn align_with(
     if person && same_person(query, name, pairs, &paired) {
         score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
     }
-    score
+    Some(score)
 }
 
 /// A word pair that may be made: (its evidence, query word, name word, similarity, rule).
@@ -1427,6 +1448,39 @@ mod tests {
                 facts: WordFacts::UNKNOWN,
             })
             .collect()
+    }
+
+    #[test]
+    fn aligning_unless_below_gives_the_score_or_says_it_is_below() {
+        let names = [
+            "Karim Haddad",
+            "HADDAD, Karim",
+            "Haddad Trading LLC",
+            "Karim Haddad Al Masri",
+            "Abu Bakr",
+            "Abubakr Holding",
+            "Meridian Shipping Co",
+            "MSC",
+            "Mediterranean Shipping Company",
+            "Sea Falcon I",
+        ];
+        for a in names {
+            for b in names {
+                let (a_words, b_words) = (words(a), words(b));
+                let (a_views, b_views) = (views(&a_words), views(&b_words));
+                for person in [false, true] {
+                    let score = align(&a_views, &b_views, person).score;
+                    for below in [0.0, 0.3, 0.5, 0.7, 0.9, 1.0, 1.1] {
+                        let mut scratch = AlignScratch::default();
+                        let similarity = |qi: usize, ni: usize| word_similarity(&a_views[qi], &b_views[ni]);
+                        match align_unless_below(&a_views, &b_views, person, similarity, &mut scratch, below) {
+                            Some(found) => assert_eq!(found, score, "{a} / {b}"),
+                            None => assert!(score < below, "{a} / {b}: {score} is not below {below}"),
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
