@@ -176,8 +176,9 @@ impl AnswerNeeds {
     /// entities as candidates are asked for (not among them). Its own entity then keeps
     /// a better name, or falls out of the answer with it.
     fn skip_below(&self, top: f64, margin: f64, best: &HashMap<u32, Scored>, scores: &mut Vec<f64>) -> Option<f64> {
-        // A negative margin (a configuration) would make the cut fall as the best rises.
-        if !(margin >= 0.0) || top == f64::NEG_INFINITY {
+        // A negative margin (a configuration) would make the cut fall as the best rises;
+        // a margin that is not a number says nothing.
+        if margin.is_nan() || margin < 0.0 || top == f64::NEG_INFINITY {
             return None;
         }
         let mut cut = (top - margin_at(margin, top, self.threshold)).min(top);
