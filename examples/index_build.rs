@@ -55,6 +55,11 @@ struct Args {
     /// methods) to this file, untimed: speed work diffs it to show no answer changed.
     #[arg(long)]
     answers: Option<std::path::PathBuf>,
+    /// The candidates each answer of `--answers` asks for: 0 checks the answers the timed
+    /// queries get (`Query::new` asks for none), which can differ from those asking for
+    /// ten when a change skips names that cannot be among the candidates asked for.
+    #[arg(long, default_value_t = 10)]
+    answers_candidates: usize,
 }
 
 /// Picks one of a tally's series of durations.
@@ -199,7 +204,7 @@ fn main() -> anyhow::Result<()> {
         print_row("all", &mut all);
     }
     if let Some(path) = &args.answers {
-        write_answers(&matcher, &queries, path)?;
+        write_answers(&matcher, &queries, path, args.answers_candidates)?;
     }
     slowest.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
     println!();
@@ -213,16 +218,17 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One line per query: kind, text, outcome, then the ranked candidates.
+/// One line per query: kind, text, outcome, then the ranked candidates (`candidates` asked for).
 fn write_answers(
     matcher: &Matcher,
     queries: &[synthetic::SyntheticQuery],
     path: &std::path::Path,
+    candidates: usize,
 ) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     for q in queries {
-        let query = Query { max_candidates: 10, ..Query::new(&q.text) };
+        let query = Query { max_candidates: candidates, ..Query::new(&q.text) };
         match matcher.resolve(&query) {
             Ok(r) => {
                 write!(out, "{}\t{}\t{}", q.kind.as_str(), q.text, r.outcome)?;

@@ -197,3 +197,38 @@ fn any_name_accepted_is_the_same_entity_as_itself() {
         assert!(comparison.is_match && comparison.score == 1.0, "{name:?}: {comparison:?}");
     }
 }
+
+/// Resolve leaves out names that cannot be part of the answer asked for, which depends
+/// on how many candidates are asked for: asking for fewer must give the same outcome,
+/// best candidate and explanation, and the first of the same candidates.
+#[test]
+fn asking_for_fewer_candidates_gives_the_first_of_the_same_answer() {
+    let matcher = builtin();
+    let names = table_names(&matcher);
+    let mut generator = Generator(0x6a09_e667_f3bc_c908);
+    let mut fuzzy = 0;
+    for _ in 0..600 {
+        let name = generator.name(&names);
+        let ask =
+            |candidates| matcher.resolve(&Query { max_candidates: candidates, explain: true, ..Query::new(&name) });
+        let Ok(most) = ask(40) else {
+            continue;
+        };
+        fuzzy += usize::from(most.candidates.iter().any(|c| c.score < 1.0));
+        for candidates in [0, 1, 2, 3, 5, 10] {
+            let fewer = ask(candidates).expect("accepted once, accepted again");
+            let context = format!("{name:?}, {candidates} candidates");
+            assert_eq!(fewer.outcome, most.outcome, "{context}");
+            assert_eq!(format!("{:?}", fewer.best), format!("{:?}", most.best), "{context}");
+            assert_eq!(format!("{:?}", fewer.explanation), format!("{:?}", most.explanation), "{context}");
+            let shown = fewer.candidates.len();
+            assert!(shown >= candidates.min(most.candidates.len()), "{context}: {shown} shown");
+            assert_eq!(
+                format!("{:?}", fewer.candidates),
+                format!("{:?}", &most.candidates[..shown.min(most.candidates.len())]),
+                "{context}"
+            );
+        }
+    }
+    assert!(fuzzy > 100, "{fuzzy} answers with a fuzzy candidate");
+}

@@ -13,8 +13,8 @@ use super::index::{
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
-    align, align_with, covered_by, joinable_run, run_ids, word_similarity, AlignScratch, Alignment, NameKind, Rule,
-    WordFacts, WordView, JOINED_SPANS, JOINED_SPAN_MAX,
+    align, align_unless_below, covered_by, joinable_run, run_ids, word_similarity, AlignScratch, Alignment, NameKind,
+    Rule, WordFacts, WordView, JOINED_SPANS, JOINED_SPAN_MAX,
 };
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
@@ -156,6 +156,51 @@ impl PreparedQuery {
     }
 }
 
+/// What of a query's hits its answer reads: the best, the entities within the margin of
+/// it, and the `candidates` best. A name scoring below all of those cannot change it.
+struct AnswerNeeds {
+    candidates: usize,
+    threshold: f64,
+}
+
+/// Taken off a limit before names are compared with it: floating-point sums taken in
+/// another order may round a hair apart.
+const LIMIT_SLACK: f64 = 1e-3;
+
+impl AnswerNeeds {
+    /// The score a fuzzy name must be below to be surely none of the answer, given the
+    /// best score so far (`top`) and the entities' hits so far (`best`); `None` when no
+    /// name can be yet. `scores` is room for the hits' scores.
+    ///
+    /// Later hits and the lift of covered candidates only raise scores, so what holds
+    /// now holds for the answer: such a name, lifted or not, stays below the margin's
+    /// cut (which rises with the best score: no contender) and below as many other
+    /// entities as candidates are asked for (not among them). Its own entity then keeps
+    /// a better name, or falls out of the answer with it.
+    fn skip_below(&self, top: f64, margin: f64, best: &HashMap<u32, Scored>, scores: &mut Vec<f64>) -> Option<f64> {
+        // A negative margin (a configuration) would make the cut fall as the best rises;
+        // a margin that is not a number says nothing.
+        if margin.is_nan() || margin < 0.0 || top == f64::NEG_INFINITY {
+            return None;
+        }
+        let mut cut = (top - margin_at(margin, top, self.threshold)).min(top);
+        // The best entity is above the cut, so one candidate asked for is met already.
+        if self.candidates > 1 {
+            scores.clear();
+            scores.extend(best.values().map(|hit| hit.score));
+            if scores.len() < self.candidates {
+                return None;
+            }
+            let (_, &mut kth, _) = scores.select_nth_unstable_by(self.candidates - 1, |a, b| b.total_cmp(a));
+            cut = cut.min(kth);
+        }
+        // A candidate from `COVERED_FLOOR` up may be lifted to just above the threshold.
+        let limit = if self.threshold + COVERED_LIFT < cut { cut } else { cut.min(COVERED_FLOOR) };
+        let limit = limit - LIMIT_SLACK;
+        (limit > 0.0).then_some(limit)
+    }
+}
+
 /// One entity's best evidence while scoring.
 #[derive(Debug, Clone)]
 struct Scored {
@@ -206,7 +251,8 @@ impl Matcher {
             PairSimilarities::with(|similarities| {
                 // One set of views serves every stage of the query.
                 let query_views = prepared.views(&self.index);
-                let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, similarities);
+                let needs = AnswerNeeds { candidates: query.max_candidates, threshold };
+                let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, Some(needs), similarities);
                 self.lift_covered(&query_views, &mut fuzzy, threshold, similarities);
                 fuzzy
             })
@@ -281,7 +327,7 @@ impl Matcher {
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
         let fuzzy_hits = PairSimilarities::with(|similarities| {
-            self.fuzzy_hits(&query, &prepared, &prepared.views(&self.index), lookalikes, similarities)
+            self.fuzzy_hits(&query, &prepared, &prepared.views(&self.index), lookalikes, None, similarities)
         });
         // Sized for every hit: grown from empty, the map was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
@@ -407,13 +453,16 @@ impl Matcher {
         }
     }
 
-    /// `query_views` is `prepared.views(&self.index)`.
+    /// `query_views` is `prepared.views(&self.index)`. With `needs`, a name that provably
+    /// cannot be part of the answer they describe is left out ([`AnswerNeeds`]); without,
+    /// every candidate is scored.
     fn fuzzy_hits(
         &self,
         query: &Query<'_>,
         prepared: &PreparedQuery,
         query_views: &[WordView<'_>],
         lookalikes: Option<&WordLookalikes>,
+        needs: Option<AnswerNeeds>,
         similarities: &mut PairSimilarities,
     ) -> Vec<Scored> {
         // One scratch for the query: the candidate stage's joined words are aligning's,
@@ -422,11 +471,14 @@ impl Matcher {
         scratch.serve(self.index.stamp);
         let loose = normalize::loose_key_of(&prepared.folded);
         let loose_hits: &[u32] = self.index.loose.get(loose.as_str()).map_or(&[], Vec::as_slice);
-        let mut candidates = self.word_candidates(prepared, query_views, lookalikes, &mut scratch, loose_hits);
+        // The loose-key hits first (their score is at least 0.97), then the most evidence
+        // first: the best scores are found early, and the names after them that cannot
+        // reach the answer are left out. The order changes nothing else: an entity keeps
+        // its best name whatever the order (the lowest id among equals), and the hits are
+        // ranked by score and entity id.
+        let candidates = self.word_candidates(prepared, query_views, lookalikes, &mut scratch, loose_hits);
         let mut acronym_hits = self.acronym_hits(prepared);
         acronym_hits.extend(self.blend_hits(prepared));
-        candidates.sort_unstable();
-        candidates.dedup();
         self.index.warm_names(&candidates);
         // Sized for every candidate: grown from empty, it was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
@@ -435,6 +487,10 @@ impl Matcher {
         // first candidate of every query.
         let (mut name_views, mut rows) =
             (Vec::with_capacity(NAME_WORDS_RESERVED), Vec::with_capacity(NAME_WORDS_RESERVED));
+        // The best score so far, and room for the entities' scores when more than one
+        // candidate is asked for.
+        let mut top = f64::NEG_INFINITY;
+        let mut kept_scores: Vec<f64> = Vec::new();
         for id in candidates {
             let name = &self.index.names[id as usize];
             if name.exact_only()
@@ -451,9 +507,26 @@ impl Matcher {
             rows.extend(
                 word_ids.iter().zip(&name_views).map(|(&word, view)| similarities.row(word, query_views, view)),
             );
-            let alignment_score =
-                align_with(query_views, &name_views, kind, |qi, ni| similarities.in_row(rows[ni], qi), &mut scratch);
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
+            // A fuzzy name scoring below this cannot change the answer. The f32 nearest
+            // the limit may be above it: a hair below it is not.
+            let below = match &needs {
+                Some(needs) if method == Method::Fuzzy => needs
+                    .skip_below(top, self.config.margin, &best, &mut kept_scores)
+                    .map(|limit| (limit - 1e-6) as f32),
+                _ => None,
+            };
+            let pair_similarity = |qi, ni| similarities.in_row(rows[ni], qi);
+            let Some(alignment_score) = align_unless_below(
+                query_views,
+                &name_views,
+                kind,
+                pair_similarity,
+                &mut scratch,
+                below.unwrap_or(f32::NEG_INFINITY),
+            ) else {
+                continue;
+            };
             // Equal once romanization and word order are folded: as good as a spelling of
             // the name, whatever small weights (an article, word order) cost in alignment.
             let score = if method == Method::Romanized {
@@ -461,6 +534,7 @@ impl Matcher {
             } else {
                 f64::from(alignment_score)
             };
+            top = top.max(score);
             keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
         scratch.bound_joins(JOINED_WORDS_KEPT);
@@ -876,8 +950,7 @@ impl Matcher {
     /// The margin narrows as the best score nears 1: two near-perfect names of different
     /// entities are told apart by less than two middling ones.
     fn margin_at(&self, best: f64, threshold: f64) -> f64 {
-        let room = (1.0 - threshold).max(1e-6);
-        self.config.margin * ((1.0 - best) / room).clamp(0.15, 1.0)
+        margin_at(self.config.margin, best, threshold)
     }
 
     fn explain(&self, prepared: &PreparedQuery, best: Option<&Scored>) -> Explanation {
@@ -1135,9 +1208,15 @@ fn best_candidates(mut ranked: Vec<u64>, also: &[u32]) -> Vec<u32> {
     }
     ranked.sort_unstable();
     let mut best = Vec::with_capacity(ranked.len() + also.len());
-    best.extend(ranked.into_iter().map(ranked_id));
     best.extend_from_slice(also);
+    best.extend(ranked.into_iter().map(ranked_id).filter(|id| !also.contains(id)));
     best
+}
+
+/// [`Matcher::margin_at`] for the configured `margin`.
+fn margin_at(margin: f64, best: f64, threshold: f64) -> f64 {
+    let room = (1.0 - threshold).max(1e-6);
+    margin * ((1.0 - best) / room).clamp(0.15, 1.0)
 }
 
 /// A score as candidates show it: four decimals.

@@ -41,17 +41,44 @@ const GROUPS: &[(&str, &str)] = &[
 /// Khalij "halij", Thomas "sumas", Phoenix "fuiniks"). Read off [`GROUPS`], so that
 /// initials follow the folding.
 pub fn initial_stands_for(initial: u8, folded: &str) -> bool {
-    let Some(&first) = folded.as_bytes().first() else {
-        return false;
-    };
-    first == initial
-        || fold_vowel(initial) == first
-        || GROUPS.iter().any(|&(from, to)| {
-            !to.bytes().next().is_some_and(is_vowel)
-                && folded.starts_with(to)
-                && folded_letter(from.as_bytes()[0]) == initial
-        })
+    if let Some(answer) = initial_stands_for_by_first_letter(initial, folded) {
+        return answer;
+    }
+    GROUPS.iter().any(|&(from, to)| {
+        !to.bytes().next().is_some_and(is_vowel)
+            && folded.starts_with(to)
+            && folded_letter(from.as_bytes()[0]) == initial
+    })
 }
+
+/// [`initial_stands_for`] when the word's first letter tells, without the groups: it is
+/// the initial (or its vowel fold), or it begins no consonant group's fold. `None` when
+/// the groups must be read.
+pub fn initial_stands_for_by_first_letter(initial: u8, folded: &str) -> Option<bool> {
+    let Some(&first) = folded.as_bytes().first() else {
+        return Some(false);
+    };
+    if first == initial || fold_vowel(initial) == first {
+        return Some(true);
+    }
+    (!CONSONANT_FOLD_STARTS[usize::from(first)]).then_some(false)
+}
+
+/// The first letters of the consonant groups' folds (sh, j, h, f...): a word beginning
+/// with another letter stands only for its own first letter, which this says without
+/// walking every group (most words tried as the initials of a run are such words).
+const CONSONANT_FOLD_STARTS: [bool; 256] = {
+    let mut starts = [false; 256];
+    let mut i = 0;
+    while i < GROUPS.len() {
+        let first = GROUPS[i].1.as_bytes()[0];
+        if !matches!(first, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+            starts[first as usize] = true;
+        }
+        i += 1;
+    }
+    starts
+};
 
 /// One letter as folding writes it alone: its one-letter group (c is k), then its vowel.
 fn folded_letter(letter: u8) -> u8 {
@@ -408,6 +435,28 @@ mod tests {
         assert_eq!(fold_word("aous"), fold_word("aus"));
         assert_eq!(fold_word("rayyan"), fold_word("rayan"));
         assert_eq!(skeleton(&fold_word("ghasem")), skeleton(&fold_word("qasem")));
+    }
+
+    #[test]
+    fn the_first_letter_answers_for_an_initial_as_the_groups_do() {
+        // Every initial against every word of up to two letters after a first one: the
+        // groups' folds are at most two letters long.
+        let letters: Vec<u8> = (b'a'..=b'z').collect();
+        for &initial in &letters {
+            for &first in &letters {
+                for &second in &letters {
+                    let word = String::from_utf8(vec![first, second, b'a']).unwrap_or_default();
+                    let by_groups = first == initial
+                        || fold_vowel(initial) == first
+                        || GROUPS.iter().any(|&(from, to)| {
+                            !to.bytes().next().is_some_and(is_vowel)
+                                && word.starts_with(to)
+                                && folded_letter(from.as_bytes()[0]) == initial
+                        });
+                    assert_eq!(initial_stands_for(initial, &word), by_groups, "{} {word}", char::from(initial));
+                }
+            }
+        }
     }
 
     #[test]

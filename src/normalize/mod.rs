@@ -60,9 +60,7 @@ pub fn loose_key_of(folded: &[String]) -> String {
 pub fn normalize(text: &str) -> String {
     // Most names are plain ASCII: NFKC, diacritics and Arabic folding cannot change them.
     if text.is_ascii() {
-        let mut text = clean::strip_invisible(text);
-        text.make_ascii_lowercase();
-        return clean::fold_punctuation(&text);
+        return clean::fold_ascii(text);
     }
     let text = clean::nfkc(text);
     let text = clean::strip_invisible(&text);
