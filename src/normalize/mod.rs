@@ -137,6 +137,10 @@ impl Script {
 /// another script ("ІSIS" with a Cyrillic І) does not change it. Ties go to the script
 /// listed first in [`Script`].
 pub fn script_of(strict: &str) -> Script {
+    // Most names are plain ASCII: one pass over the bytes says it.
+    if strict.is_ascii() {
+        return if strict.bytes().any(|b| b.is_ascii_alphabetic()) { Script::Latin } else { Script::Other };
+    }
     let mut letters = [0usize; Script::ALL.len()];
     for letter in strict.chars().filter(|c| c.is_alphabetic()) {
         letters[letter_script(letter) as usize] += 1;
@@ -211,6 +215,7 @@ mod tests {
         assert_eq!(script_of("ελλάδα"), Script::Greek);
         assert_eq!(script_of("叙利亚"), Script::Other);
         assert_eq!(script_of("1990"), Script::Other);
+        assert_eq!(script_of("1990 é"), Script::Latin);
     }
 
     #[test]
