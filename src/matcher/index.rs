@@ -36,8 +36,8 @@ pub(crate) struct IndexedName {
     /// How many words, or [`LONG_NAME`].
     word_count: u8,
     /// [`EXACT_ONLY`], [`ABJAD`] and the name's [`Script`] (from [`SCRIPT_SHIFT`]), in
-    /// one byte: the name's type below takes the other,
-    /// so that a name stays 32 bytes, two to a cache line.
+    /// one byte: the name's type below takes the other, so that a name stays 32 bytes,
+    /// two to a cache line.
     flags: u8,
     /// The type of the entity the name belongs to, held with the name: scoring asks it of
     /// every candidate, and reading it from the entity (scattered over a large table) was
