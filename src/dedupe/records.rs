@@ -435,7 +435,8 @@ fn label_csv<R: Read, W: Write>(
     output.write_all(&header_writer.into_inner().map_err(|e| e.into_error())?)?;
     let labels = CsvLabels::new(dedupe, delimiter(format));
     let label_chunk = |chunk: &RecordChunk| {
-        label_csv_chunk(chunk, format, header.len(), index, column, dedupe, &labels).map_err(DedupeError::from)
+        let shape = RecordShape { format, columns: header.len(), index, column };
+        label_csv_chunk(chunk, &shape, dedupe, &labels).map_err(DedupeError::from)
     };
     let write_oversized = |chunks: &mut RecordChunks<R>, output: &mut W| -> Result<String, DedupeError> {
         let copied = chunks.copy_oversized(output)?;
@@ -535,14 +536,11 @@ fn csv_writer<W: Write>(output: W, format: Format) -> csv::Writer<W> {
 /// it waited out each one (`record_spelling` and its `memcmp` were half of pass 2).
 fn label_csv_chunk(
     chunk: &RecordChunk,
-    format: Format,
-    columns: usize,
-    index: usize,
-    column: &str,
+    shape: &RecordShape<'_>,
     dedupe: &Dedupe,
     labels: &CsvLabels,
 ) -> Result<(Vec<u8>, Summary), csv::Error> {
-    let parsed = ParsedChunk::parse(chunk, format, columns, index, column, labels.delimiter)?;
+    let parsed = ParsedChunk::parse(chunk, shape)?;
     let spellings = parsed.spellings(dedupe, chunk.first_data_record() as usize);
     // Each record comes out with its label: about twice its size and more.
     let mut out = Vec::with_capacity(chunk.bytes.len() * 3);
@@ -582,6 +580,22 @@ struct ParsedChunk {
     records: Vec<ParsedRecord>,
 }
 
+/// What pass 2 needs to know of a CSV or TSV file's records, read off its header.
+struct RecordShape<'c> {
+    format: Format,
+    /// How many fields the header has: a shorter record is written out with the rest empty.
+    columns: usize,
+    /// Which field holds the name, and its column's name (for an error).
+    index: usize,
+    column: &'c str,
+}
+
+impl RecordShape<'_> {
+    fn delimiter(&self) -> u8 {
+        delimiter(self.format)
+    }
+}
+
 /// One record of a [`ParsedChunk`].
 struct ParsedRecord {
     /// Where its fields end in [`ParsedChunk::fields`].
@@ -593,30 +607,18 @@ struct ParsedRecord {
 }
 
 impl ParsedChunk {
-    fn parse(
-        chunk: &RecordChunk,
-        format: Format,
-        columns: usize,
-        index: usize,
-        column: &str,
-        delimiter: u8,
-    ) -> Result<ParsedChunk, csv::Error> {
+    fn parse(chunk: &RecordChunk, shape: &RecordShape<'_>) -> Result<ParsedChunk, csv::Error> {
         let mut plain = PlainRecords::default();
-        if plain.read(chunk, delimiter) {
-            return Ok(ParsedChunk::of_plain(chunk, &plain, columns, index, column, delimiter));
+        if plain.read(chunk, shape.delimiter()) {
+            return Ok(ParsedChunk::of_plain(chunk, &plain, shape));
         }
-        ParsedChunk::of_csv(chunk, format, columns, index, column, delimiter)
+        ParsedChunk::of_csv(chunk, shape)
     }
 
     /// [`ParsedChunk::parse`] by the `csv` reader, for any chunk.
-    fn of_csv(
-        chunk: &RecordChunk,
-        format: Format,
-        columns: usize,
-        index: usize,
-        column: &str,
-        delimiter: u8,
-    ) -> Result<ParsedChunk, csv::Error> {
+    fn of_csv(chunk: &RecordChunk, shape: &RecordShape<'_>) -> Result<ParsedChunk, csv::Error> {
+        let &RecordShape { format, columns, index, column } = shape;
+        let delimiter = shape.delimiter();
         let mut reader = chunk_reader(csv_builder(format), chunk);
         let mut record = csv::ByteRecord::new();
         let mut parsed =
@@ -642,14 +644,9 @@ impl ParsedChunk {
     /// [`ParsedChunk::parse`] of a chunk read as plain records: the same fields, names
     /// and lines. A record without a quoted field is its fields as they are written out
     /// (none needs quotes, since none holds a delimiter, a quote or a line break).
-    fn of_plain(
-        chunk: &RecordChunk,
-        plain: &PlainRecords,
-        columns: usize,
-        index: usize,
-        column: &str,
-        delimiter: u8,
-    ) -> ParsedChunk {
+    fn of_plain(chunk: &RecordChunk, plain: &PlainRecords, shape: &RecordShape<'_>) -> ParsedChunk {
+        let &RecordShape { columns, index, column, .. } = shape;
+        let delimiter = shape.delimiter();
         let bytes = chunk.bytes.as_slice();
         let text = std::str::from_utf8(bytes).ok();
         let mut parsed = ParsedChunk {
@@ -1179,13 +1176,14 @@ mod tests {
             for bytes in made_up_chunks(delimiter) {
                 let chunk = RecordChunk { bytes, records_before: 1, lines_before: 7, ..RecordChunk::default() };
                 for (columns, index) in [(3, 1), (1, 0), (5, 4)] {
-                    let by_csv = ParsedChunk::of_csv(&chunk, format, columns, index, "name", delimiter);
+                    let shape = RecordShape { format, columns, index, column: "name" };
+                    let by_csv = ParsedChunk::of_csv(&chunk, &shape);
                     let mut plain = PlainRecords::default();
                     if !plain.read(&chunk, delimiter) {
                         continue;
                     }
                     plain_chunks += 1;
-                    let by_plain = ParsedChunk::of_plain(&chunk, &plain, columns, index, "name", delimiter);
+                    let by_plain = ParsedChunk::of_plain(&chunk, &plain, &shape);
                     let by_csv = by_csv.expect("a chunk read as plain is one the csv reader reads");
                     let shown = String::from_utf8_lossy(&chunk.bytes);
                     assert_eq!(by_plain.fields, by_csv.fields, "{format:?} {columns} {index}: {shown:?}");
