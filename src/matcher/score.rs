@@ -430,9 +430,9 @@ fn derived_from_one_stem(a: &str, b: &str) -> bool {
 }
 
 /// English suffixes of organisations' words, folded (y and e fold to i, c to k, o to u):
-/// -y/-e, -able, -ing, -ment, -er(s), -al, -ial, -ic(s), -ies, -ion, -ive.
+/// -y/-e, -able, -ing, -ment, -er(s), -al, -ial, -ic(s), -ical, -ies, -ion, -ive.
 const DERIVATION_SUFFIXES: &[&str] =
-    &["i", "abli", "ing", "imint", "ir", "irs", "al", "ial", "ik", "iks", "is", "iun", "iv", "ivi"];
+    &["i", "abli", "ing", "imint", "ir", "irs", "al", "ial", "ik", "ikal", "iks", "is", "iun", "iv", "ivi"];
 /// The letters two derived words must share first.
 const DERIVED_STEM_LETTERS: usize = 5;
 /// Another form of a word names the same thing, a little less surely than its plural.
@@ -1590,6 +1590,7 @@ mod tests {
         assert_eq!(rule("Managing", "Management"), Some(Rule::Derived));
         assert_eq!(rule("Industry", "Industrial"), Some(Rule::Derived));
         assert_eq!(rule("Economy", "Economic"), Some(Rule::Derived));
+        assert_eq!(rule("Metallurgy", "Metallurgical"), Some(Rule::Derived));
         assert_ne!(rule("Hassan", "Hassani"), Some(Rule::Derived), "a nisba is another name");
         assert_ne!(rule("Brown", "Browning"), Some(Rule::Derived), "one side without a suffix");
         assert_ne!(rule("Дмитриев", "Дмитриевич"), Some(Rule::Derived), "only folded Latin words");

@@ -252,6 +252,23 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["private", "jsc"], "jsc"),
     (&["joint", "stock", "company"], "jsc"),
     (&["limited", "liability", "company"], "llc"),
+    // Vietnamese: Cong ty TNHH (trach nhiem huu han) is a company limited, Cong ty Co
+    // phan (CP) a joint-stock company.
+    (&["cong", "ty", "trach", "nhiem", "huu", "han"], "co ltd"),
+    (&["cong", "ty", "tnhh"], "co ltd"),
+    (&["cong", "ty", "co", "phan"], "jsc"),
+    (&["cong", "ty", "cp"], "jsc"),
+    (&["trach", "nhiem", "huu", "han"], "ltd"),
+    (&["tnhh"], "ltd"),
+    (&["cong", "ty"], "co"),
+    // Russian banks: AKB (aktsionerny kommercheski bank) is a joint-stock commercial
+    // bank, written JSCB or JSC CB in English.
+    (&["joint", "stock", "commercial", "bank"], "jsc commercial bank"),
+    (&["aktsionernyy", "kommercheskiy", "bank"], "jsc commercial bank"),
+    (&["kommercheskiy", "bank"], "commercial bank"),
+    (&["akb"], "jsc commercial bank"),
+    (&["jscb"], "jsc commercial bank"),
+    (&["cb"], "commercial bank"),
     (&["limited", "liability", "partnership"], "llp"),
     (&["sociedad", "anonima"], "sa"),
     (&["societe", "anonyme"], "sa"),
@@ -289,6 +306,7 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["hldgs"], "holdings"),
     (&["mgmt"], "management"),
     (&["svcs"], "services"),
+    (&["inds"], "industries"),
     (&["trdg"], "trading"),
     (&["engg"], "engineering"),
     (&["bros"], "brothers"),
@@ -519,6 +537,15 @@ mod tests {
             "not a legal form, but a designation written both ways"
         );
         assert_eq!(class_of_folded("ri"), WordClass::Content, "Ri is a Korean family name");
+        assert_eq!(canonical_legal_forms(&words("cong ty tnhh thanh binh")), words("co ltd thanh binh"));
+        assert_eq!(canonical_legal_forms(&words("thanh binh company limited")), words("thanh binh co ltd"));
+        assert_eq!(canonical_legal_forms(&words("cong ty co phan thanh binh")), words("jsc thanh binh"));
+        assert_eq!(
+            canonical_legal_forms(&words("akb severny")),
+            canonical_legal_forms(&words("joint stock commercial bank severny")),
+            "a Russian joint-stock commercial bank"
+        );
+        assert_eq!(canonical_legal_forms(&words("jsc cb severny")), canonical_legal_forms(&words("jscb severny")));
     }
 
     #[test]
@@ -526,6 +553,7 @@ mod tests {
         assert_eq!(canonical_legal_forms(&words("rahma welfare org")), words("rahma welfare organization"));
         assert_eq!(canonical_legal_forms(&words("kala natl trdg assn")), words("kala national trading association"));
         assert_eq!(canonical_legal_forms(&words("acme intl hldgs")), words("acme international holdings"));
+        assert_eq!(canonical_legal_forms(&words("yazd steel inds")), words("yazd steel industries"));
     }
 
     #[test]
