@@ -13,6 +13,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
+use super::given_names::EAST_SLAVIC_GIVEN_NAMES;
 use super::score::{strip_article, IndexStamp, WordFacts, WordView};
 use super::words::{self, canonical_legal_forms, class_of_folded, rewritten_legal_forms_folded, WordClass};
 use super::AnalyzedName;
@@ -342,17 +343,11 @@ impl Index {
     pub(crate) fn build_analyzed(table: &AliasTable, primaries: &[Option<AnalyzedName>]) -> Index {
         let mut index =
             Index { stamp: NEXT_INDEX_STAMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Index::default() };
-        for (group, equivalence) in table.equivalences().iter().enumerate() {
-            let words: Vec<Box<str>> = equivalence
-                .words
-                .iter()
-                .filter_map(|w| normalize::analyze(w).folded.into_iter().next())
-                .map(String::into_boxed_str)
-                .collect();
-            for word in &words {
-                index.group_of.insert(word.clone(), group as u32);
-            }
-            index.groups.push(words);
+        for equivalence in table.equivalences() {
+            index.add_equivalence_group(equivalence.words.iter().map(String::as_str));
+        }
+        for &names in EAST_SLAVIC_GIVEN_NAMES {
+            index.add_equivalence_group(names.iter().copied());
         }
         let mut listed: Vec<ListedName> = Vec::with_capacity(table.name_count());
         for (entity_index, entity) in table.entities().iter().enumerate() {
@@ -614,6 +609,21 @@ impl Index {
     /// The id of a folded word, if the table has it.
     pub(crate) fn lookup_word(&self, folded: &str) -> Option<u32> {
         self.word_ids.get(folded).copied()
+    }
+
+    /// Adds a group of equivalent words, as written. A word already in a group stays
+    /// there: the table's own groups come first and win.
+    fn add_equivalence_group<'w>(&mut self, words: impl Iterator<Item = &'w str>) {
+        let group = self.groups.len() as u32;
+        let words: Vec<Box<str>> = words
+            .filter_map(|w| normalize::analyze(w).folded.into_iter().next())
+            .filter(|folded| !self.group_of.contains_key(folded.as_str()))
+            .map(String::into_boxed_str)
+            .collect();
+        for word in &words {
+            self.group_of.insert(word.clone(), group);
+        }
+        self.groups.push(words);
     }
 
     /// The curated equivalence group of a folded word.

@@ -19,6 +19,7 @@ mod analyzed;
 mod answer;
 mod edit;
 mod evidence;
+mod given_names;
 mod index;
 mod lookalikes;
 mod resolve;

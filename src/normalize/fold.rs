@@ -142,7 +142,33 @@ pub fn fold_word(word: &str) -> String {
     if folded == "muhd" {
         return fold_word("muhammad");
     }
+    east_slavic_ending(&mut folded);
     folded
+}
+
+/// Belarusian writes an unstressed o as a (akanye) and the Russian -ov ending as -au:
+/// Naumau is Naumov, the patronymic Uladzimiravich is Vladimirovich and Uladzimirauna is
+/// Vladimirovna, and Uladzimir itself is Vladimir. A folded word's ending (and that one
+/// beginning) is written as its Russian form's folds. A short word keeps its -au (Lau,
+/// Chau, Macau are other names).
+fn east_slavic_ending(folded: &mut String) {
+    const MIN_STEM: usize = 4;
+    if let Some(stem) = folded.strip_suffix("avish").filter(|stem| stem.len() >= MIN_STEM) {
+        let stem_len = stem.len();
+        folded.replace_range(stem_len.., "uvish");
+    } else if let Some(stem) = folded.strip_suffix("auna").filter(|stem| stem.len() >= MIN_STEM) {
+        let stem_len = stem.len();
+        folded.replace_range(stem_len.., "uvna");
+    } else if let Some(stem) = folded
+        .strip_suffix("au")
+        .filter(|stem| stem.len() >= MIN_STEM && stem.as_bytes().last().is_some_and(|&b| !is_vowel(b)))
+    {
+        let stem_len = stem.len();
+        folded.replace_range(stem_len.., "uv");
+    }
+    if folded.starts_with("uladz") {
+        folded.replace_range(..5, "vlad");
+    }
 }
 
 /// A number: digits anywhere (46B, 2014) or a Roman numeral of two or more letters
@@ -480,6 +506,17 @@ mod tests {
     fn different_names_stay_apart() {
         assert_ne!(fold_word("hassan"), fold_word("hussein"));
         assert_ne!(fold_word("rouhani"), fold_word("rahmani"));
+    }
+
+    #[test]
+    fn belarusian_endings_fold_as_the_russian_ones() {
+        assert_eq!(fold_word("naumau"), fold_word("naumov"));
+        assert_eq!(fold_word("uladzimiravich"), fold_word("vladimirovich"));
+        assert_eq!(fold_word("uladzimirauna"), fold_word("vladimirovna"));
+        assert_eq!(fold_word("uladzimir"), fold_word("vladimir"));
+        assert_eq!(fold_word("lau"), "lau", "a short word keeps its -au");
+        assert_eq!(fold_word("makau"), "makau");
+        assert_ne!(fold_word("naumau"), fold_word("naumann"));
     }
 
     #[test]
