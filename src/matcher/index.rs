@@ -819,6 +819,14 @@ fn acronyms_of_legal(latin: &[String], words: &[String], folded: Option<&[String
         Some(folded) if folded.len() == words.len() => folded.iter().map(|w| class_of_folded(w)).collect(),
         _ => words.iter().map(|w| class_of_folded(&fold::fold_word(w))).collect(),
     };
+    // A leading registration form gives no letter: the L of "LLC Konsol Stroi" (written
+    // out, Limited Liability Company) is no letter of its acronym.
+    let leading =
+        words.iter().zip(&classes).take_while(|&(word, &class)| words::is_registration_form(word, class)).count();
+    let (words, classes) = (&words[leading..], &classes[leading..]);
+    if words.len() < 2 {
+        return Vec::new();
+    }
     let all: Vec<&String> = words.iter().collect();
     let content: Vec<(&String, WordClass)> =
         words.iter().zip(classes.iter().copied()).filter(|&(_, class)| class != WordClass::Stop).collect();
@@ -826,7 +834,7 @@ fn acronyms_of_legal(latin: &[String], words: &[String], folded: Option<&[String
     // The Arabic article often keeps its letter: AQAP is Al-Qaida in the Arabian Peninsula.
     let with_articles: Vec<&String> = words
         .iter()
-        .zip(&classes)
+        .zip(classes)
         .filter(|&(w, &class)| normalize::is_article(w) || class != WordClass::Stop)
         .map(|(w, _)| w)
         .collect();
@@ -868,6 +876,9 @@ mod tests {
         assert!(derived_acronyms(&latin("Islamic State of Iraq and the Levant")).contains(&"isil".to_string()));
         assert!(derived_acronyms(&latin("Myanmar Economic Corporation Limited")).contains(&"mec".to_string()));
         assert!(derived_acronyms(&latin("Hamas")).is_empty());
+        let registered_first = derived_acronyms(&latin("Limited Liability Company Kolos Stroi Trading"));
+        assert!(registered_first.contains(&"kst".to_string()), "{registered_first:?}");
+        assert!(!registered_first.iter().any(|a| a.starts_with('l')), "the L of LLC is no letter: {registered_first:?}");
         assert!(derived_acronyms(&latin("Petrochemical Commercial Company FZE")).contains(&"pcc".to_string()));
         let written_letters = derived_acronyms(&latin("Kronos Resources Pte Ltd"));
         assert!(!written_letters.contains(&"krp".to_string()), "{written_letters:?}");
