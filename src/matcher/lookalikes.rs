@@ -21,8 +21,9 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::analyzed::AnalyzedName;
+use super::edit;
 use super::index::{folded_with_legal_forms, legal_forms};
-use super::score::{word_similarity, WordView};
+use super::score::{word_similarity_with_table, WordView};
 use super::sort_key;
 use super::words::class_of_folded;
 use super::Matcher;
@@ -155,6 +156,7 @@ impl Matcher {
         // At most one per word found: grown from empty, it moved blocks a few times.
         let mut found = Vec::with_capacity(words.len());
         self.index.warm_words(words.iter().copied());
+        let table = edit::LetterTable::of(query_word.folded.as_bytes());
         for word in words {
             let vocab = &self.index.words[word as usize];
             let view = WordView {
@@ -168,7 +170,7 @@ impl Matcher {
                 numeral: vocab.numeral,
                 facts: vocab.facts,
             };
-            if let Some((similarity, _)) = word_similarity(query_word, &view) {
+            if let Some((similarity, _)) = word_similarity_with_table(query_word, Some(&table), &view) {
                 found.push(Lookalike { similarity, word, postings: vocab.postings.len() as u32 });
             }
         }

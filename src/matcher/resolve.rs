@@ -6,6 +6,7 @@ use super::analyzed::AnalyzedName;
 use super::answer::{
     Candidate, Comparison, Explanation, Method, Outcome, PairError, PairSide, Query, QueryError, Resolution,
 };
+use super::edit;
 use super::evidence::Evidence;
 use super::index::{
     derived_acronyms, rewritten_legal_forms, take_folded_with_legal_forms, word_weight, Index, IndexedName,
@@ -13,8 +14,8 @@ use super::index::{
 };
 use super::lookalikes::{sort_rarest_first, Lookalike, WordLookalikes};
 use super::score::{
-    align, align_unless_below, covered_by, joinable_run, run_ids, word_similarity, AlignScratch, Alignment, NameKind,
-    Rule, WordFacts, WordView, JOINED_SPANS, JOINED_SPAN_MAX,
+    align, align_unless_below, covered_by, joinable_run, run_ids, word_similarity_with_table, AlignScratch, Alignment,
+    NameKind, Rule, WordFacts, WordView, JOINED_SPANS, JOINED_SPAN_MAX,
 };
 use super::sort_key;
 use super::words::{canonical_legal_forms, class_of_folded, legal_form_words, registration_forms, WordClass};
@@ -1035,6 +1036,9 @@ struct PairSimilarities {
     /// Where each name word's row starts in `similarities`.
     rows: HashMap<u64, usize>,
     similarities: Vec<Option<(f32, Rule)>>,
+    /// The query words' letter tables (`edit::LetterTable`), built with the first row:
+    /// each query word meets every new name word.
+    tables: Vec<edit::LetterTable>,
 }
 
 /// Name words a query's candidates hold between them, sized for most queries (16 names
@@ -1060,6 +1064,7 @@ impl PairSimilarities {
         let mut memo = PAIR_SIMILARITIES.take();
         memo.rows.clear();
         memo.similarities.clear();
+        memo.tables.clear();
         memo.rows.reserve(PAIR_SIMILARITIES_CAPACITY);
         memo.similarities.reserve(PAIR_SIMILARITIES_CAPACITY * 4);
         let result = use_it(&mut memo);
@@ -1076,10 +1081,20 @@ impl PairSimilarities {
     /// and a family name spelled alike are one row).
     fn row(&mut self, word: u32, query: &[WordView<'_>], name: &WordView<'_>) -> usize {
         let key = (u64::from(word) << 1) | u64::from(name.abjad);
-        let similarities = &mut self.similarities;
+        let (similarities, tables) = (&mut self.similarities, &mut self.tables);
         *self.rows.entry(key).or_insert_with(|| {
+            // One query per memo: its tables, once built, are this query's.
+            if tables.len() != query.len() {
+                tables.clear();
+                tables.extend(query.iter().map(|query_word| edit::LetterTable::of(query_word.folded.as_bytes())));
+            }
             let start = similarities.len();
-            similarities.extend(query.iter().map(|query_word| word_similarity(query_word, name)));
+            similarities.extend(
+                query
+                    .iter()
+                    .zip(tables.iter())
+                    .map(|(query_word, table)| word_similarity_with_table(query_word, Some(table), name)),
+            );
             start
         })
     }

@@ -230,6 +230,18 @@ const MIN_WORD_SIMILARITY: f32 = 0.72;
 
 /// How similar two words are, and by which rule; `None` when they are not alike.
 pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)> {
+    word_similarity_with_table(a, None, b)
+}
+
+/// [`word_similarity`] of `a` and `b`, given `a`'s letter table (`edit::LetterTable::of`
+/// its folded form) when it has been built: the same answer, the edit distance without
+/// building a table for the pair. One function for both (not one per way of finding
+/// the distance): two copies of this one inlined its helpers differently, and cost more.
+pub(crate) fn word_similarity_with_table(
+    a: &WordView<'_>,
+    a_table: Option<&edit::LetterTable>,
+    b: &WordView<'_>,
+) -> Option<(f32, Rule)> {
     let known = a.facts.known && b.facts.known;
     if same_spelling(a, b, known) {
         return Some((1.0, Rule::Equal));
@@ -285,7 +297,10 @@ pub fn word_similarity(a: &WordView<'_>, b: &WordView<'_>) -> Option<(f32, Rule)
         }
     };
     let typo_possible = a_bytes.len().abs_diff(b_bytes.len()) <= allowed && !surely_farther();
-    let distance = (same_skeleton || typo_possible).then(|| edit::osa_distance(a_bytes, b_bytes));
+    let distance = (same_skeleton || typo_possible).then(|| match a_table {
+        Some(table) => table.distance(a_bytes, b_bytes),
+        None => edit::osa_distance(a_bytes, b_bytes),
+    });
     let edit = distance.and_then(|d| edit_similarity(a.folded, b.folded, d, allowed));
     // Two consonants are little to go on: also ask for a close spelling or, across
     // scripts, the same first letter (قصي / Qusay, not سوئد / Assad).

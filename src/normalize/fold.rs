@@ -98,15 +98,18 @@ pub fn fold_word(word: &str) -> String {
     }
     // Doubled letters go first, so that a doubled glide meets a single one: Rayyan and
     // Rayan fold alike whatever the groups then make of "ay". Not in acronyms, below.
-    let single = if word.bytes().any(is_vowel) { without_doubles(word) } else { word.to_string() };
+    // The word is ASCII here, and so is every letter folding writes: the steps work on
+    // bytes (pushing each byte as a char was a tenth of folding's instructions).
+    let word_bytes = word.as_bytes();
+    let single =
+        if word_bytes.iter().any(|&b| is_vowel(b)) { without_doubles(word_bytes) } else { word_bytes.to_vec() };
     let grouped = replace_groups(&single);
     // Without a vowel: an acronym (PCC is not PPC) or a vowel-less Arabic romanization
     // (mtlq): letters folded, doubles kept.
-    if !grouped.bytes().any(is_vowel) {
-        return grouped;
+    if !grouped.iter().any(|&b| is_vowel(b)) {
+        return ascii_string(grouped);
     }
-    // The word is ASCII here, and so is every letter folding writes: each byte is a char.
-    let bytes = grouped.as_bytes();
+    let bytes = grouped.as_slice();
     // Written into the memory of the undoubled word, read no more: an allocation less
     // per word folded.
     let mut folded = single;
@@ -118,17 +121,18 @@ pub fn fold_word(word: &str) -> String {
             other => fold_vowel(other),
         };
         // Doubled letters once; a run of different vowels is kept (Ryauzow is not Rizow).
-        if folded.as_bytes().last() == Some(&c) {
+        if folded.last() == Some(&c) {
             continue;
         }
-        folded.push(char::from(c));
+        folded.push(c);
     }
-    if folded.len() > 2 && folded.ends_with('h') && is_vowel(folded.as_bytes()[folded.len() - 2]) {
+    if folded.len() > 2 && folded.last() == Some(&b'h') && is_vowel(folded[folded.len() - 2]) {
         folded.pop();
     }
+    let mut folded = ascii_string(folded);
     // A word is never folded into an article (air is not ar, eel is not el).
     if is_article(&folded) && !is_article(word) {
-        return grouped;
+        return ascii_string(grouped);
     }
     // Allah, Ullah, Ollah (Hizb Ullah, Amanat Ullah): one word whatever its first vowel.
     // The spelling "allah" cannot come out of folding (doubles collapse), so no other
@@ -181,59 +185,76 @@ pub fn is_numeral(word: &str) -> bool {
     word.bytes().any(|b| b.is_ascii_digit()) || (word.len() <= 4 && ROMAN.contains(&word))
 }
 
-/// The word with each run of one letter written once.
-fn without_doubles(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    // The last letter written, held rather than read back: `out.ends_with(c)` encoded
-    // the letter and compared bytes through `memcmp` for every letter: a quarter of
-    // dedupe's `memcmp` samples (perf, 1 M records).
-    let mut last = None;
-    for c in word.chars() {
-        if last != Some(c) {
-            out.push(c);
-            last = Some(c);
+/// The word's bytes with each run of one letter written once.
+fn without_doubles(word: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(word.len());
+    for &b in word {
+        if out.last() != Some(&b) {
+            out.push(b);
         }
     }
     out
 }
 
-/// Whether some letter group begins with the byte: most letters begin none, and trying
-/// every group at every letter was most of `fold_word`'s time.
-const GROUP_STARTS: [bool; 256] = {
-    let mut starts = [false; 256];
-    let mut i = 0;
-    while i < GROUPS.len() {
-        starts[GROUPS[i].0.as_bytes()[0] as usize] = true;
-        i += 1;
-    }
-    starts
-};
+/// The string of ASCII bytes that folding wrote (never the default: every byte is ASCII).
+fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The first of [`GROUPS`], in the table's order, that `rest` begins with: the table
+/// written as one match on the first byte, then on the few groups that begin with it. Trying the groups in turn, each a prefix
+/// comparison, was most of `fold_word`'s instructions (and `fold_word` a sixteenth of
+/// resolve's). A test checks it against the table on every short string of the groups'
+/// letters.
+fn group_at(rest: &[u8]) -> Option<(&'static str, &'static str)> {
+    let (&first, after) = rest.split_first()?;
+    // By first byte, then the table's order among the groups that share it.
+    let group = match (first, after) {
+        (b't', [b's', b'c', b'h', ..]) => ("tsch", "sh"),
+        (b't', [b'c', b'h', ..]) => ("tch", "sh"),
+        (b't', [b'x', ..]) => ("tx", "sh"),
+        (b't', [b'h', ..]) => ("th", "s"),
+        (b'd', [b'z', b'h', ..]) => ("dzh", "j"),
+        (b'd', [b'j', ..]) => ("dj", "j"),
+        (b'd', [b'h', ..]) => ("dh", "d"),
+        (b'z', [b'h', ..]) => ("zh", "j"),
+        (b'c', [b'h', ..]) => ("ch", "sh"),
+        (b'c', [b'k', ..]) => ("ck", "k"),
+        (b'c', _) => ("c", "k"),
+        (b'k', [b'h', ..]) => ("kh", "h"),
+        (b'g', [b'h', ..]) => ("gh", "g"),
+        (b'p', [b'h', ..]) => ("ph", "f"),
+        (b'o', [b'u', ..]) => ("ou", "u"),
+        (b'o', [b'o', ..]) => ("oo", "u"),
+        (b'e', [b'e', ..]) => ("ee", "i"),
+        (b'e', [b'i', ..]) => ("ei", "ai"),
+        (b'e', [b'y', ..]) => ("ey", "ai"),
+        (b'a', [b'y', ..]) => ("ay", "ai"),
+        (b'q', _) => ("q", "k"),
+        (b'w', _) => ("w", "v"),
+        (b'x', _) => ("x", "ks"),
+        _ => return None,
+    };
+    Some(group)
+}
 
 /// The word with its letter groups replaced, and the H that romanized Arabic writes for
 /// a lone h (so that t-h is not read as th) lowered once the groups are read: lowering it
 /// as it is copied saves another pass and string over the word.
-fn replace_groups(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
+fn replace_groups(word: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(word.len());
     let mut rest = word;
-    'outer: while let Some(&first) = rest.as_bytes().first() {
-        // The guard leaves the loop over the constant table as it was: looping over a
-        // slice chosen at run time made every comparison slower than the ones saved.
-        if GROUP_STARTS[usize::from(first)] {
-            for (from, to) in GROUPS {
-                if let Some(after) = rest.strip_prefix(from) {
-                    // Before a vowel, the y of ey/ay is a glide (Sergeyevich = Sergeevich).
-                    let glide = matches!(*from, "ey" | "ay") && after.bytes().next().is_some_and(is_vowel);
-                    out.push_str(if glide { &from[..1] } else { to });
-                    rest = after;
-                    continue 'outer;
-                }
-            }
+    while let Some((&first, after_first)) = rest.split_first() {
+        if let Some((from, to)) = group_at(rest) {
+            let after = &rest[from.len()..];
+            // Before a vowel, the y of ey/ay is a glide (Sergeyevich = Sergeevich).
+            let glide = matches!(from, "ey" | "ay") && after.first().is_some_and(|&b| is_vowel(b));
+            out.extend_from_slice(if glide { &from.as_bytes()[..1] } else { to.as_bytes() });
+            rest = after;
+            continue;
         }
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            out.push(if c == 'H' { 'h' } else { c });
-        }
-        rest = chars.as_str();
+        out.push(if first == b'H' { b'h' } else { first });
+        rest = after_first;
     }
     out
 }
@@ -429,6 +450,27 @@ fn servant_of(words: &[String]) -> Option<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_group_match_is_the_first_group_of_the_table() {
+        // Every string of up to four of the groups' letters (and a few others): whatever
+        // follows the fourth byte cannot change which group matches.
+        let letters = b"tschdzjkgpoeiayquwxbH\xc3";
+        let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..4 {
+            let longer: Vec<Vec<u8>> = strings
+                .iter()
+                .filter(|s| s.len() == strings.last().map_or(0, Vec::len))
+                .flat_map(|s| letters.iter().map(move |&b| [s.as_slice(), &[b]].concat()))
+                .collect();
+            strings.extend(longer);
+        }
+        assert!(strings.len() > 200_000);
+        for string in &strings {
+            let by_table = GROUPS.iter().find(|(from, _)| string.starts_with(from.as_bytes())).copied();
+            assert_eq!(group_at(string), by_table, "{:?}", String::from_utf8_lossy(string));
+        }
+    }
 
     fn fold_all(words: &str) -> String {
         let words: Vec<String> = words.split(' ').map(str::to_string).collect();

@@ -81,7 +81,13 @@ pub fn analyze(text: &str) -> Analyzed {
 
 /// `Analyzed::latin` of a strict key, for callers that need no other form.
 pub fn latin_words(strict: &str) -> Vec<String> {
-    let latin_text = romanize::romanize(&confusables::fold_mixed_script_words(strict));
+    // An ASCII key has no look-alike letter to fold and nothing to romanize: both steps
+    // would return a copy of it (two strings more for most names).
+    let latin_text = if strict.is_ascii() {
+        std::borrow::Cow::Borrowed(strict)
+    } else {
+        std::borrow::Cow::Owned(romanize::romanize(&confusables::fold_mixed_script_words(strict)))
+    };
     latin_text.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
