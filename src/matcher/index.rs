@@ -878,7 +878,10 @@ mod tests {
         assert!(derived_acronyms(&latin("Hamas")).is_empty());
         let registered_first = derived_acronyms(&latin("Limited Liability Company Kolos Stroi Trading"));
         assert!(registered_first.contains(&"kst".to_string()), "{registered_first:?}");
-        assert!(!registered_first.iter().any(|a| a.starts_with('l')), "the L of LLC is no letter: {registered_first:?}");
+        assert!(
+            !registered_first.iter().any(|a| a.starts_with('l')),
+            "the L of LLC is no letter: {registered_first:?}"
+        );
         assert!(derived_acronyms(&latin("Petrochemical Commercial Company FZE")).contains(&"pcc".to_string()));
         let written_letters = derived_acronyms(&latin("Kronos Resources Pte Ltd"));
         assert!(!written_letters.contains(&"krp".to_string()), "{written_letters:?}");
