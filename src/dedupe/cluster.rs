@@ -33,7 +33,7 @@ use std::collections::BinaryHeap;
 
 use super::{cluster_id, DedupeConfig, Linkage, Progress, NAMES_PER_JOB};
 use crate::aliases::{AliasTable, Entity, EntityType, Equivalence, Location, Name};
-use crate::matcher::{AnalyzedName, MatchConfig, Matcher};
+use crate::matcher::{AnalyzedName, FloorNeighbours, MatchConfig, Matcher};
 
 /// A group of unknown spellings sharing one strict key.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,24 +165,26 @@ fn neighbour_graph(
         .with_max_len(NAMES_PER_JOB)
         .map(|(index, (node, analyzed))| {
             let text = &texts[node.representative as usize];
-            // Entity `n` of the node matcher is node `n`.
-            let similar: Vec<(u32, f64)> = match analyzed {
-                Some(analyzed) => matcher.similar_entities_with_lookalikes(text, analyzed, limit, &lookalikes),
-                None => matcher
-                    .similar(text, limit)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|c| c.entity_id.parse::<u32>().ok().map(|n| (n, c.score)))
-                    .collect(),
+            // Entity `n` of the node matcher is node `n`. Only the pairs from the floor up
+            // are kept, so the search leaves unscored the names that cannot be among them.
+            let FloorNeighbours { entities, found } = match analyzed {
+                Some(analyzed) => {
+                    matcher.similar_entities_from(text, analyzed, limit, config.member_floor, &lookalikes)
+                }
+                None => {
+                    let similar = matcher.similar(text, limit).unwrap_or_default();
+                    let entities = similar
+                        .iter()
+                        .filter_map(|c| c.entity_id.parse::<u32>().ok().map(|n| (n, c.score)))
+                        .filter(|&(_, score)| score >= config.member_floor)
+                        .collect();
+                    FloorNeighbours { entities, found: similar.len() }
+                }
             };
-            let truncated = similar.len() >= limit;
+            let truncated = found >= limit;
             // Collected afresh, not in place: a list sized for `limit` pairs, kept per
             // node, held about 100 MiB more at 10 M records than one sized by growth.
-            let pairs = similar
-                .iter()
-                .copied()
-                .filter(|&(n, score)| score >= config.member_floor && n as usize != index)
-                .collect();
+            let pairs = entities.iter().copied().filter(|&(n, _)| n as usize != index).collect();
             progress.advance(1);
             (pairs, truncated)
         })

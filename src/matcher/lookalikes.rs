@@ -291,4 +291,71 @@ mod tests {
             );
         }
     }
+
+    /// Made-up names sharing syllables, words and legal forms, some written as people's
+    /// ("FAMILY, Given"), so that many are near one another and many just below a floor.
+    fn made_up_names(count: usize) -> Vec<String> {
+        const SYLLABLES: [&str; 12] = ["ka", "hal", "rus", "fen", "ga", "du", "ho", "pel", "mar", "ti", "no", "vo"];
+        const FORMS: [&str; 4] = ["GmbH", "LLC", "Trading", "Logistics"];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % n as u64) as usize
+        };
+        let word = |next: &mut dyn FnMut(usize) -> usize| {
+            let mut w: String = (0..2 + next(2)).map(|_| SYLLABLES[next(SYLLABLES.len())]).collect();
+            w[..1].make_ascii_uppercase();
+            w
+        };
+        (0..count)
+            .map(|_| {
+                let words: Vec<String> = (0..1 + next(3)).map(|_| word(&mut next)).collect();
+                match next(4) {
+                    0 => format!("{}, {}", words[0].to_uppercase(), words[1..].join(" ")),
+                    1 => format!("{} {}", words.join(" "), FORMS[next(FORMS.len())]),
+                    _ => words.join(" "),
+                }
+            })
+            .collect()
+    }
+
+    /// The neighbour search with its floor keeps exactly the pairs, and the count, of the
+    /// search without: on the built-in table (entities of many names) and on a table of
+    /// the made-up names themselves (one name an entity, as dedupe's).
+    #[test]
+    fn neighbours_from_a_floor_are_those_of_the_full_search() {
+        let names = made_up_names(400);
+        let builtin = aliases::load_builtin().expect("the built-in table loads").table;
+        let entities = names
+            .iter()
+            .enumerate()
+            .map(|(index, name)| aliases::Entity {
+                id: index.to_string(),
+                kind: aliases::EntityType::Other,
+                name: aliases::Name::plain(name.as_str(), aliases::Location::line(String::new(), 0)),
+                aliases: Vec::new(),
+                wikidata: None,
+                note: None,
+                location: aliases::Location::line(String::new(), 0),
+            })
+            .collect();
+        let made_up = aliases::AliasTable::new(entities, builtin.equivalences().to_vec(), String::new());
+        let mut pairs_kept = 0;
+        for table in [builtin, made_up] {
+            let matcher = Matcher::new(Arc::new(table), MatchConfig::default());
+            let analysed: Vec<AnalyzedName> = names.iter().map(|n| AnalyzedName::new(n).expect("analyses")).collect();
+            let lookalikes = matcher.word_lookalikes(analysed.par_iter());
+            for (name, analyzed) in names.iter().zip(&analysed) {
+                for (limit, floor) in [(1, 0.5), (3, 0.3), (11, 0.5), (11, 0.8), (40, 0.5)] {
+                    let full = matcher.similar_entities_with_lookalikes(name, analyzed.clone(), limit, &lookalikes);
+                    let from = matcher.similar_entities_from(name, analyzed.clone(), limit, floor, &lookalikes);
+                    let kept: Vec<(u32, f64)> = full.iter().copied().filter(|&(_, s)| s >= floor).collect();
+                    assert_eq!(from.entities, kept, "{name}, limit {limit}, floor {floor}");
+                    assert_eq!(from.found, full.len(), "{name}, limit {limit}, floor {floor}");
+                    pairs_kept += kept.len();
+                }
+            }
+        }
+        assert!(pairs_kept > 2_000, "{pairs_kept}");
+    }
 }

@@ -32,6 +32,7 @@ pub use answer::{
     Candidate, Comparison, Explanation, Method, Outcome, PairError, PairSide, Query, QueryError, Resolution,
 };
 pub use lookalikes::WordLookalikes;
+pub use resolve::FloorNeighbours;
 
 use std::sync::Arc;
 

@@ -202,6 +202,73 @@ impl AnswerNeeds {
     }
 }
 
+/// Which fuzzy names a query may leave unscored.
+enum Skip {
+    /// None: every candidate is scored.
+    Never,
+    /// Those that cannot change resolve's answer.
+    Answer(AnswerNeeds),
+    /// Those that cannot be among a neighbour search's entities at its floor.
+    Neighbours(NeighbourNeeds),
+}
+
+/// What of a neighbour search's hits its reader keeps: the entities among the `limit`
+/// best that score at least `floor`, and how many entities the `limit` best are. A name
+/// scoring below the floor, or below `limit` other entities, changes neither once its
+/// entity is counted.
+struct NeighbourNeeds {
+    limit: usize,
+    floor: f64,
+    /// The best `limit` entities from the floor up, as (entity, best score so far).
+    top: Vec<(u32, f64)>,
+}
+
+impl NeighbourNeeds {
+    fn new(limit: usize, floor: f64) -> NeighbourNeeds {
+        NeighbourNeeds { limit, floor, top: Vec::with_capacity(limit) }
+    }
+
+    /// Notes that `entity` scored `score`. An entity's score only rises, so the `limit`
+    /// best stay the best: one that rises stays among them, one that enters them pushes
+    /// out the lowest, which is then no better than any entity outside.
+    fn note(&mut self, entity: u32, score: f64) {
+        if score < self.floor || self.limit == 0 {
+            return;
+        }
+        if let Some(held) = self.top.iter_mut().find(|(e, _)| *e == entity) {
+            held.1 = held.1.max(score);
+        } else if self.top.len() < self.limit {
+            self.top.push((entity, score));
+        } else if let Some(lowest) = self.top.iter_mut().min_by(|a, b| a.1.total_cmp(&b.1)) {
+            if score > lowest.1 {
+                *lowest = (entity, score);
+            }
+        }
+    }
+
+    /// The score a fuzzy name must be below to be surely none of the entities read: below
+    /// the floor (with the slack of rounding a candidate's score), or below `limit` other
+    /// entities' scores, which only rise (its entity keeps a better name, or ranks after
+    /// them whatever ties say).
+    fn skip_below(&self) -> f64 {
+        let kth = match self.top.len() == self.limit {
+            true => self.top.iter().map(|&(_, score)| score).fold(f64::INFINITY, f64::min),
+            false => f64::NEG_INFINITY,
+        };
+        self.floor.max(kth) - LIMIT_SLACK
+    }
+}
+
+/// What [`Matcher::similar_entities_from`] found for a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FloorNeighbours {
+    /// The entities among the `limit` best scoring at least the floor, as (entity index
+    /// in the table, candidate score), in rank order.
+    pub entities: Vec<(u32, f64)>,
+    /// How many entities the `limit` best are (those below the floor too).
+    pub found: usize,
+}
+
 /// One entity's best evidence while scoring.
 #[derive(Debug, Clone)]
 struct Scored {
@@ -253,7 +320,8 @@ impl Matcher {
                 // One set of views serves every stage of the query.
                 let query_views = prepared.views(&self.index);
                 let needs = AnswerNeeds { candidates: query.max_candidates, threshold };
-                let mut fuzzy = self.fuzzy_hits(query, &prepared, &query_views, lookalikes, Some(needs), similarities);
+                let mut fuzzy =
+                    self.fuzzy_hits(query, &prepared, &query_views, lookalikes, Skip::Answer(needs), similarities);
                 self.lift_covered(&query_views, &mut fuzzy, threshold, similarities);
                 fuzzy
             })
@@ -301,8 +369,28 @@ impl Matcher {
         limit: usize,
         lookalikes: &WordLookalikes,
     ) -> Vec<(u32, f64)> {
-        let scored = self.similar_ranked(name, analyzed, Some(lookalikes), limit);
+        let scored = self.similar_ranked(name, analyzed, Some(lookalikes), limit, Skip::Never);
         scored.iter().map(|s| (s.entity, candidate_score(s.score))).collect()
+    }
+
+    /// [`Matcher::similar_entities_with_lookalikes`]'s pairs whose score is at least
+    /// `floor`, and how many pairs it holds in all: for a batch job that drops the pairs
+    /// below a floor but must know whether the `limit` was reached (dedupe's neighbour
+    /// search). The fuzzy names that cannot be among those pairs are not fully scored:
+    /// the same pairs and count, for less work.
+    pub fn similar_entities_from(
+        &self,
+        name: &str,
+        analyzed: AnalyzedName,
+        limit: usize,
+        floor: f64,
+        lookalikes: &WordLookalikes,
+    ) -> FloorNeighbours {
+        let needs = NeighbourNeeds::new(limit, floor);
+        let scored = self.similar_ranked(name, analyzed, Some(lookalikes), limit, Skip::Neighbours(needs));
+        let entities =
+            scored.iter().map(|s| (s.entity, candidate_score(s.score))).filter(|&(_, score)| score >= floor).collect();
+        FloorNeighbours { entities, found: scored.len() }
     }
 
     fn similar_with(
@@ -312,23 +400,26 @@ impl Matcher {
         limit: usize,
         lookalikes: Option<&WordLookalikes>,
     ) -> Vec<Candidate> {
-        let scored = self.similar_ranked(name, analyzed, lookalikes, limit);
+        let scored = self.similar_ranked(name, analyzed, lookalikes, limit, Skip::Never);
         scored.iter().map(|s| self.candidate(s)).collect()
     }
 
-    /// The `limit` best-scored entities with a name like `name`, best first.
+    /// The `limit` best-scored entities with a name like `name`, best first. With
+    /// [`Skip::Neighbours`], an entity whose names were all left unscored is in the list
+    /// at minus infinity: counted, below any score.
     fn similar_ranked(
         &self,
         name: &str,
         analyzed: AnalyzedName,
         lookalikes: Option<&WordLookalikes>,
         limit: usize,
+        skip: Skip,
     ) -> Vec<Scored> {
         let query = Query::new(name);
         let strict_hits = self.strict_hits(&query, analyzed.strict_key());
         let prepared = self.prepare(analyzed);
         let fuzzy_hits = PairSimilarities::with(|similarities| {
-            self.fuzzy_hits(&query, &prepared, &prepared.views(&self.index), lookalikes, None, similarities)
+            self.fuzzy_hits(&query, &prepared, &prepared.views(&self.index), lookalikes, skip, similarities)
         });
         // Sized for every hit: grown from empty, the map was rehashed for most queries.
         let mut best: HashMap<u32, Scored> =
@@ -454,16 +545,17 @@ impl Matcher {
         }
     }
 
-    /// `query_views` is `prepared.views(&self.index)`. With `needs`, a name that provably
-    /// cannot be part of the answer they describe is left out ([`AnswerNeeds`]); without,
-    /// every candidate is scored.
+    /// `query_views` is `prepared.views(&self.index)`. With `skip`, a name that provably
+    /// cannot be part of the answer it describes is left out ([`AnswerNeeds`]) or, for a
+    /// neighbour search, left at minus infinity ([`NeighbourNeeds`]); with
+    /// [`Skip::Never`], every candidate is scored.
     fn fuzzy_hits(
         &self,
         query: &Query<'_>,
         prepared: &PreparedQuery,
         query_views: &[WordView<'_>],
         lookalikes: Option<&WordLookalikes>,
-        needs: Option<AnswerNeeds>,
+        mut skip: Skip,
         similarities: &mut PairSimilarities,
     ) -> Vec<Scored> {
         // One scratch for the query: the candidate stage's joined words are aligning's,
@@ -511,10 +603,11 @@ impl Matcher {
             let method = if loose_hits.contains(&id) { Method::Romanized } else { Method::Fuzzy };
             // A fuzzy name scoring below this cannot change the answer. The f32 nearest
             // the limit may be above it: a hair below it is not.
-            let below = match &needs {
-                Some(needs) if method == Method::Fuzzy => needs
+            let below = match &skip {
+                Skip::Answer(needs) if method == Method::Fuzzy => needs
                     .skip_below(top, self.config.margin, &best, &mut kept_scores)
                     .map(|limit| (limit - 1e-6) as f32),
+                Skip::Neighbours(needs) if method == Method::Fuzzy => Some((needs.skip_below() - 1e-6) as f32),
                 _ => None,
             };
             let pair_similarity = |qi, ni| similarities.in_row(rows[ni], qi);
@@ -526,6 +619,11 @@ impl Matcher {
                 &mut scratch,
                 below.unwrap_or(f32::NEG_INFINITY),
             ) else {
+                // The neighbour search still counts the entity.
+                if let Skip::Neighbours(_) = skip {
+                    let score = f64::NEG_INFINITY;
+                    keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
+                }
                 continue;
             };
             // Equal once romanization and word order are folded: as good as a spelling of
@@ -536,6 +634,9 @@ impl Matcher {
                 f64::from(alignment_score)
             };
             top = top.max(score);
+            if let Skip::Neighbours(needs) = &mut skip {
+                needs.note(name.entity, score);
+            }
             keep_best(&mut best, Scored { entity: name.entity, name: id, score, method });
         }
         scratch.bound_joins(JOINED_WORDS_KEPT);
