@@ -249,9 +249,28 @@ pub(crate) fn word_similarity_with_table(
     if a.numeral || b.numeral {
         return None;
     }
+    let spelled = spelling_similarity(a, a_table, b, known);
     if a.group.is_some() && a.group == b.group {
-        return Some((0.85, Rule::Equivalent));
+        // A close spelling says more than the group does (Aleksandr / Alexander).
+        return match spelled {
+            Some((similarity, rule)) if similarity > EQUIVALENT_SIMILARITY => Some((similarity, rule)),
+            _ => Some((EQUIVALENT_SIMILARITY, Rule::Equivalent)),
+        };
     }
+    spelled
+}
+
+/// Words of one curated equivalence group (Cross / Crescent, Ihar / Igor) name one thing.
+const EQUIVALENT_SIMILARITY: f32 = 0.85;
+
+/// [`word_similarity_with_table`] by the words' letters alone, the spelling already
+/// known to differ and neither word a number.
+fn spelling_similarity(
+    a: &WordView<'_>,
+    a_table: Option<&edit::LetterTable>,
+    b: &WordView<'_>,
+    known: bool,
+) -> Option<(f32, Rule)> {
     if article_attached(a, b, known) || article_attached(b, a, known) {
         return Some((0.95, Rule::Article));
     }

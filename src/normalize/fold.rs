@@ -146,29 +146,32 @@ pub fn fold_word(word: &str) -> String {
     if folded == "muhd" {
         return fold_word("muhammad");
     }
-    east_slavic_ending(&mut folded);
+    east_slavic_ending(word, &mut folded);
     folded
 }
 
 /// Belarusian writes an unstressed o as a (akanye) and the Russian -ov ending as -au:
 /// Naumau is Naumov, the patronymic Uladzimiravich is Vladimirovich and Uladzimirauna is
 /// Vladimirovna, and Uladzimir itself is Vladimir. A folded word's ending (and that one
-/// beginning) is written as its Russian form's folds. A short word keeps its -au (Lau,
-/// Chau, Macau are other names).
-fn east_slavic_ending(folded: &mut String) {
+/// beginning) is written as its Russian form's folds. The ending must be written so,
+/// after a consonant and a stem of four letters or more: Lau, Chau and Macau are other
+/// names, and Portuguese -ao (Galvao, Conceicao) folds to -au too.
+fn east_slavic_ending(word: &str, folded: &mut String) {
+    // (the ending as written, as folded, the Russian form's fold)
+    const ENDINGS: &[(&str, &str, &str)] = &[("avich", "avish", "uvish"), ("auna", "auna", "uvna"), ("au", "au", "uv")];
     const MIN_STEM: usize = 4;
-    if let Some(stem) = folded.strip_suffix("avish").filter(|stem| stem.len() >= MIN_STEM) {
-        let stem_len = stem.len();
-        folded.replace_range(stem_len.., "uvish");
-    } else if let Some(stem) = folded.strip_suffix("auna").filter(|stem| stem.len() >= MIN_STEM) {
-        let stem_len = stem.len();
-        folded.replace_range(stem_len.., "uvna");
-    } else if let Some(stem) = folded
-        .strip_suffix("au")
-        .filter(|stem| stem.len() >= MIN_STEM && stem.as_bytes().last().is_some_and(|&b| !is_vowel(b)))
-    {
-        let stem_len = stem.len();
-        folded.replace_range(stem_len.., "uv");
+    let written_with = |ending: &str| {
+        word.len() >= ending.len()
+            && word.as_bytes()[word.len() - ending.len()..].eq_ignore_ascii_case(ending.as_bytes())
+    };
+    if let Some(&(_, ending, russian)) = ENDINGS.iter().find(|(written, ending, _)| {
+        written_with(written)
+            && folded
+                .strip_suffix(ending)
+                .is_some_and(|stem| stem.len() >= MIN_STEM && stem.as_bytes().last().is_some_and(|&b| !is_vowel(b)))
+    }) {
+        let stem_len = folded.len() - ending.len();
+        folded.replace_range(stem_len.., russian);
     }
     if folded.starts_with("uladz") {
         folded.replace_range(..5, "vlad");
@@ -558,6 +561,7 @@ mod tests {
         assert_eq!(fold_word("uladzimir"), fold_word("vladimir"));
         assert_eq!(fold_word("lau"), "lau", "a short word keeps its -au");
         assert_eq!(fold_word("makau"), "makau");
+        assert_ne!(fold_word("galvao"), fold_word("galvov"), "Portuguese -ao is no Belarusian -au");
         assert_ne!(fold_word("naumau"), fold_word("naumann"));
     }
 
