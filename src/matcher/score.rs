@@ -854,7 +854,7 @@ pub fn align_unless_below(
     let corroborating = pairs.iter().filter(|p| corroborates(p)).count();
     let forgives_unpaired = corroborating > 0 && kind != NameKind::Place;
     let share = dice(query, name, pairs, &paired, forgives_unpaired);
-    let ceiling = if person { share.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * share) } else { share };
+    let ceiling = if person { share.max(lifted_by_structure(share)) } else { share };
     if ceiling < below {
         return None;
     }
@@ -869,7 +869,7 @@ pub fn align_unless_below(
         score *= LEGAL_FORM_ON_PERSON;
     }
     if person && same_person(query, name, pairs, &paired) {
-        score = score.max(STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score);
+        score = score.max(lifted_by_structure(score));
     }
     Some(score)
 }
@@ -1465,6 +1465,12 @@ const LEGAL_FORM_ON_PERSON: f32 = 0.8;
 /// The floor a structurally matching person's name is lifted toward: its score becomes
 /// `STRUCTURE_BASE + (1 - STRUCTURE_BASE) * score`.
 const STRUCTURE_BASE: f32 = 0.6;
+
+/// A person's score lifted by a structure that agrees: monotonic in `score`, so the
+/// lift of a bound bounds the lift.
+fn lifted_by_structure(score: f32) -> f32 {
+    STRUCTURE_BASE + (1.0 - STRUCTURE_BASE) * score
+}
 
 /// A small cost for words out of order, so that among equals the same order wins.
 fn order_agreement(pairs: &[WordPair]) -> f32 {
