@@ -167,19 +167,12 @@ fn neighbour_graph(
             let text = &texts[node.representative as usize];
             // Entity `n` of the node matcher is node `n`. Only the pairs from the floor up
             // are kept, so the search leaves unscored the names that cannot be among them.
-            let FloorNeighbours { entities, found } = match analyzed {
+            // A name nothing can be analysed of has no neighbours.
+            let FloorNeighbours { entities, found } = match analyzed.or_else(|| AnalyzedName::new(text).ok()) {
                 Some(analyzed) => {
                     matcher.similar_entities_from(text, analyzed, limit, config.member_floor, &lookalikes)
                 }
-                None => {
-                    let similar = matcher.similar(text, limit).unwrap_or_default();
-                    let entities = similar
-                        .iter()
-                        .filter_map(|c| c.entity_id.parse::<u32>().ok().map(|n| (n, c.score)))
-                        .filter(|&(_, score)| score >= config.member_floor)
-                        .collect();
-                    FloorNeighbours { entities, found: similar.len() }
-                }
+                None => FloorNeighbours { entities: Vec::new(), found: 0 },
             };
             let truncated = found >= limit;
             // Collected afresh, not in place: a list sized for `limit` pairs, kept per

@@ -357,12 +357,10 @@ impl Matcher {
     }
 
     /// [`Matcher::similar_with_lookalikes`] as (entity index in the table, candidate
-    /// score) pairs: the same entities in the same order with the same scores, without
-    /// making each candidate's strings, for a batch job that reads only those (dedupe's
-    /// neighbour search made 11 candidates per name and read two fields of each). It
-    /// takes the analysis, which the search consumes: a batch job done with it saves a
-    /// copy per name.
-    pub fn similar_entities_with_lookalikes(
+    /// score) pairs, every candidate scored: what [`Matcher::similar_entities_from`]
+    /// must agree with above its floor, for its test (dedupe calls that one).
+    #[cfg(test)]
+    pub(crate) fn similar_entities_with_lookalikes(
         &self,
         name: &str,
         analyzed: AnalyzedName,
@@ -373,10 +371,12 @@ impl Matcher {
         scored.iter().map(|s| (s.entity, candidate_score(s.score))).collect()
     }
 
-    /// [`Matcher::similar_entities_with_lookalikes`]'s pairs whose score is at least
-    /// `floor`, and how many pairs it holds in all: for a batch job that drops the pairs
-    /// below a floor but must know whether the `limit` was reached (dedupe's neighbour
-    /// search). The fuzzy names that cannot be among those pairs are not fully scored:
+    /// The (entity index in the table, candidate score) pairs of
+    /// [`Matcher::similar_with_lookalikes`] whose score is at least `floor`, and how many
+    /// entities the `limit` best are in all: for a batch job that drops the pairs below a
+    /// floor but must know whether the `limit` was reached (dedupe's neighbour search,
+    /// which reads two fields of each candidate). It takes the analysis, which the
+    /// search consumes: a batch job done with it saves a copy per name. The fuzzy names that cannot be among those pairs are not fully scored:
     /// the same pairs and count, for less work.
     pub fn similar_entities_from(
         &self,
